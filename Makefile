@@ -1,0 +1,59 @@
+# Two commands matter on a fresh machine (see the README):
+#   make demo   load the last days of job offers from the simulator into data/francetravail.db
+#   make test   run the whole test suite (SQLite and PostgreSQL) and the linters
+# Everything runs inside .venv, created from the lock file by `make setup`.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: setup demo test lint format ui simulator bench bench-client bench-coverage bench-landing clean
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# Installs exactly the versions in uv.lock (and the project itself, editable).
+setup: $(BIN)/uv
+	$(BIN)/uv sync --frozen --all-groups --quiet
+	@mkdir -p $(DAGSTER_HOME)
+	@test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster.local.yaml $(DAGSTER_HOME)/dagster.yaml
+
+demo: setup
+	$(BIN)/python -m pipelines.demo
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# The Dagster UI on http://127.0.0.1:3000, with the runs of `make demo`.
+ui: setup
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+
+simulator: setup
+	$(BIN)/ft-simulator --port 8787
+
+bench: bench-client bench-coverage bench-landing
+
+bench-client: setup
+	$(BIN)/python benchmarks/client_throughput.py
+
+bench-coverage: setup
+	$(BIN)/python benchmarks/coverage.py
+
+bench-landing: setup
+	$(BIN)/python benchmarks/landing.py
+
+clean:
+	rm -rf $(VENV) .dagster_home data .pytest_cache .ruff_cache

@@ -1,0 +1,94 @@
+"""Dagster resources: the API client and the warehouse, configured from the environment.
+
+`pipelines.definitions` binds every field to an environment variable with `EnvVar`, so the
+Dagster UI shows variable names, never a secret.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+from dagster import ConfigurableResource, Failure
+from sqlalchemy.engine import Engine
+
+from pipelines import settings
+from pipelines.francetravail import (
+    Credentials,
+    FranceTravailClient,
+    RetryPolicy,
+    Secret,
+    bucket_store_from_url,
+)
+from pipelines.warehouse import OffresLoader, StockSweep, create_engine, upgrade
+
+
+class FranceTravailResource(ConfigurableResource):
+    """Opens a France Travail client for the duration of one step."""
+
+    client_id: str | None = None
+    client_secret: str | None = None
+    token_url: str = settings.DEFAULT_TOKEN_URL
+    api_url: str = settings.DEFAULT_API_URL
+    ratelimit_url: str = settings.DEFAULT_RATELIMIT_URL
+    range_cap: int = settings.DEFAULT_RANGE_CAP
+    max_concurrency: int = 8
+    max_retry_after_seconds: float = 120.0
+
+    @contextmanager
+    def open_client(self) -> Iterator[FranceTravailClient]:
+        if not self.client_id or not self.client_secret:
+            raise Failure(
+                description=(
+                    f"{settings.CLIENT_ID} and {settings.CLIENT_SECRET} are not set: "
+                    "export the credentials of your francetravail.io application (or "
+                    "put them in .env) before loading from the API."
+                ),
+                allow_retries=False,
+            )
+        client = FranceTravailClient(
+            credentials=Credentials(
+                client_id=self.client_id, client_secret=Secret(self.client_secret)
+            ),
+            token_url=self.token_url,
+            api_url=self.api_url,
+            bucket_store=bucket_store_from_url(self.ratelimit_url),
+            retry=RetryPolicy(max_retry_after=self.max_retry_after_seconds),
+            max_concurrency=self.max_concurrency,
+        )
+        try:
+            yield client
+        finally:
+            client.close()
+
+
+class WarehouseResource(ConfigurableResource):
+    """The SQL database the assets land in; its schema is upgraded before first use."""
+
+    database_url: str = settings.DEFAULT_DATABASE_URL
+    store_contacts: bool = False
+
+    def engine(self) -> Engine:
+        engine = create_engine(self.database_url)
+        upgrade(engine)
+        return engine
+
+    def redacted_url(self) -> str:
+        return self.engine().url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def offres_loader(self, day: date) -> Iterator[OffresLoader]:
+        engine = self.engine()
+        try:
+            with OffresLoader(engine, day, store_contacts=self.store_contacts) as loader:
+                yield loader
+        finally:
+            engine.dispose()
+
+    @contextmanager
+    def stock_sweep(self, since: date, until: date) -> Iterator[StockSweep]:
+        engine = self.engine()
+        try:
+            with StockSweep(engine, since, until) as sweep:
+                yield sweep
+        finally:
+            engine.dispose()

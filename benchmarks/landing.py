@@ -1,0 +1,506 @@
+"""Landing benchmark: synthetic offers into PostgreSQL and SQLite, and pandas.to_sql.
+
+    .venv/bin/python benchmarks/landing.py                     # 1,000,000 offers
+    .venv/bin/python benchmarks/landing.py --offers 100000     # smaller run
+
+Offers have the shapes of the real samples (France Travail offers with contact and
+skills, partner offers, workplaces given as a région) and are spread over Paris days,
+one `OffresLoader` (one transaction) per day, added page by page as the client yields
+them. Every target runs in a process of its own, so each peak memory (RSS) is its own.
+The pandas baseline writes the same flattened rows (the `offres` row and the child
+rows) with ``DataFrame.to_sql`` into plain tables: appends only, no deduplication,
+history or privacy filtering, which is the least a loader must do.
+
+Only time spent landing is counted: generating the synthetic offers is excluded.
+PostgreSQL runs in a scratch database created on the server of ``--postgres-url`` and
+dropped afterwards; SQLite in a temporary file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import multiprocessing
+import os
+import resource
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PAGE_SIZE = 150
+# Offers per DataFrame.to_sql call of the pandas baseline.
+PANDAS_BATCH = 10_000
+
+_DESCRIPTION = (
+    "Au sein de la direction des systèmes d'information, vous concevez, développez et "
+    "maintenez les chaînes d'alimentation de l'entrepôt de données : ingestion des "
+    "sources, contrôles de qualité, modélisation et mise à disposition des équipes "
+    "métier.\n\nVos missions :\n- recueillir les besoins des analystes ;\n- écrire et "
+    "tester les traitements (Python, SQL) ;\n- superviser les chargements quotidiens "
+    "et corriger les anomalies ;\n- documenter les jeux de données.\n\nProfil : "
+    "formation supérieure en informatique, première expérience appréciée, goût du "
+    "travail en équipe et de la rigueur. Télétravail partiel possible après la "
+    "période d'intégration. Poste basé à proximité des transports en commun."
+)
+_COMMUNES = [
+    ("75 - PARIS 08", "75008", "75108", 48.873635, 2.3116),
+    ("69 - LYON 03", "69003", "69383", 45.759, 4.8496),
+    ("44 - NANTES", "44000", "44109", 47.2173, -1.5534),
+    ("31 - TOULOUSE", "31000", "31555", 43.6045, 1.444),
+    ("59 - LILLE", "59000", "59350", 50.6292, 3.0573),
+    ("13 - MARSEILLE 07", "13007", "13207", 43.2828, 5.3623),
+    ("67 - STRASBOURG", "67000", "67482", 48.5734, 7.7521),
+    ("92 - PUTEAUX", "92800", "92062", 48.8846, 2.2389),
+]
+_ROME = [("M1811", "Data engineer"), ("M1805", "Études et développement informatique")]
+_CONTRACTS = [("CDI", "CDI"), ("CDD", "CDD - 12 Mois"), ("MIS", "Mission intérimaire")]
+_SALARIES = [
+    {"libelle": "Annuel de 40000.0 Euros à 45000.0 Euros sur 12.0 mois"},
+    {
+        "libelle": "Mensuel de 2500 Euros à 2800 Euros sur 12 mois",
+        "complement1": "Primes",
+    },
+    {},
+    {"commentaire": "Selon profil", "complement1": "Autre"},
+]
+_COMPETENCES = [
+    {
+        "code": "300067",
+        "libelle": "Analyser, exploiter, structurer des données",
+        "exigence": "S",
+    },
+    {"code": "300488", "libelle": "Concevoir et gérer un projet", "exigence": "S"},
+    {"code": "120209", "libelle": "Enrichir une base de données", "exigence": "S"},
+    {"libelle": "Python", "exigence": "E"},
+]
+_QUALITES = [
+    {
+        "libelle": "Faire preuve d'autonomie",
+        "description": "Capacité à prendre en charge son activité sans devoir être "
+        "encadré de façon continue.",
+    },
+    {
+        "libelle": "Faire preuve de rigueur et de précision",
+        "description": "Capacité à réaliser des tâches en suivant avec exactitude les "
+        "règles, les procédures, les instructions qui ont été fournies.",
+    },
+]
+
+
+FIRST_DAY = date(2026, 1, 5)
+
+
+def _ft_id(index: int) -> str:
+    """A France Travail id like 184TRJB: three digits, four capital letters."""
+    letters = "".join(chr(65 + index // 26**k % 26) for k in range(4))
+    return f"{index // 26**4 % 1000:03d}{letters}"
+
+
+def synthetic_offers(day_number: int, count: int, per_day: int) -> Iterator[dict]:
+    """The ``count`` offers of day ``day_number`` (from FIRST_DAY): a quarter are
+    partner offers (no contact, fewer fields), one in eight is placed at a région.
+    Ids are unique across days."""
+    day = (FIRST_DAY + timedelta(days=day_number)).isoformat()
+    for position in range(count):
+        index = day_number * per_day + position
+        # Between 06:00 and 20:00 UTC, so always on the same Paris day.
+        second = 6 * 3600 + position * 50400 // per_day
+        stamp = (
+            f"{day}T{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+            f".{index % 1000:03d}Z"
+        )
+        libelle, postcode, commune, latitude, longitude = _COMMUNES[index % 8]
+        rome, rome_label = _ROME[index % 2]
+        contract, contract_label = _CONTRACTS[index % 3]
+        partner = index % 4 == 3
+        offer: dict[str, Any] = {
+            "id": f"{index:07d}" if partner else _ft_id(index),
+            "intitule": "Data engineer (H/F)",
+            "description": _DESCRIPTION,
+            "dateCreation": stamp,
+            "dateActualisation": stamp,
+            "lieuTravail": (
+                {"libelle": "Grand Est"}
+                if index % 8 == 7
+                else {
+                    "libelle": libelle,
+                    "latitude": latitude,
+                    "longitude": longitude,
+                    "codePostal": postcode,
+                    "commune": commune,
+                }
+            ),
+            "romeCode": rome,
+            "romeLibelle": rome_label,
+            "appellationlibelle": rome_label,
+            "entreprise": {"nom": "ENTREPRISE", "entrepriseAdaptee": False},
+            "typeContrat": contract,
+            "typeContratLibelle": contract_label,
+            "natureContrat": "Contrat travail",
+            "experienceExige": "E",
+            "experienceLibelle": "3 An(s)",
+            "salaire": _SALARIES[index % 4],
+            "alternance": False,
+            "nombrePostes": 1,
+            "accessibleTH": False,
+            "origineOffre": {
+                "origine": "2" if partner else "1",
+                "urlOrigine": f"https://example.org/offres/{index}",
+            },
+        }
+        if partner:
+            offer["origineOffre"]["partenaires"] = [
+                {
+                    "nom": "PARTENAIRE",
+                    "url": f"https://example.org/p/{index}",
+                    "logo": "",
+                }
+            ]
+        else:
+            offer.update(
+                competences=_COMPETENCES[: 1 + index % 4],
+                formations=[
+                    {"niveauLibelle": "Bac+5 et plus ou équivalents", "exigence": "S"}
+                ],
+                qualitesProfessionnelles=_QUALITES,
+                contact={
+                    "nom": "ENTREPRISE - Mme Camille Durand",
+                    "telephone": "01 23 45 67 89",
+                    "courriel": "Pour postuler, utiliser le lien suivant : https://example.org",
+                },
+                agence={},
+                dureeTravailLibelle="35H Travail en journée",
+                dureeTravailLibelleConverti="Temps plein",
+                qualificationCode="9",
+                qualificationLibelle="Cadre",
+                codeNAF="62.02A",
+                secteurActivite="62",
+                secteurActiviteLibelle="Conseil en systèmes et logiciels informatiques",
+                offresManqueCandidats=False,
+            )
+        yield offer
+
+
+def _days(offers: int, per_day: int) -> list[tuple[int, date, int]]:
+    """(day number, Paris day, offers that day) of every partition of the run."""
+    days = math.ceil(offers / per_day)
+    return [
+        (
+            number,
+            FIRST_DAY + timedelta(days=number),
+            min(per_day, offers - number * per_day),
+        )
+        for number in range(days)
+    ]
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@dataclass
+class WorkerResult:
+    """What one worker process did: its offers and child rows, its memory."""
+
+    offers: int
+    child_rows: int
+    rss_start_mb: float
+    peak_rss_mb: float
+    error: str = ""
+
+
+@dataclass
+class Measure:
+    """One target and method: every worker's result and the wall time they took."""
+
+    target: str
+    method: str
+    workers: list[WorkerResult]
+    seconds: float
+
+    @property
+    def offers(self) -> int:
+        return sum(worker.offers for worker in self.workers)
+
+    @property
+    def rate(self) -> float:
+        return self.offers / self.seconds if self.seconds else 0.0
+
+
+def _pages(offers: Iterator[dict], size: int) -> Iterator[list[dict]]:
+    page: list[dict] = []
+    for offer in offers:
+        page.append(offer)
+        if len(page) == size:
+            yield page
+            page = []
+    if page:
+        yield page
+
+
+def _my_days(offers: int, per_day: int, worker: int, workers: int):
+    return [day for day in _days(offers, per_day) if day[0] % workers == worker]
+
+
+def land_with_warehouse(
+    url: str, days: list[tuple[int, date, int]], per_day: int
+) -> None:
+    """This project's loader: staging, one transaction per day, child tables."""
+    from pipelines.warehouse import OffresLoader, create_engine
+
+    engine = create_engine(url)
+    for number, day, count in days:
+        with OffresLoader(engine, day) as loader:
+            for page in _pages(synthetic_offers(number, count, per_day), PAGE_SIZE):
+                loader.add(page)
+            result = loader.commit()
+        if result.inserted != count:
+            raise AssertionError(f"{day}: {result}")
+    engine.dispose()
+
+
+def land_with_pandas(url: str, days: list[tuple[int, date, int]], per_day: int) -> None:
+    """The same flattened rows appended with DataFrame.to_sql, 10,000 offers a call."""
+    import pandas as pd
+
+    from pipelines.warehouse import create_engine
+    from pipelines.warehouse.flatten import (
+        CHILD_TABLE_NAMES,
+        OFFER_PAYLOAD_COLUMNS,
+        flatten_offer,
+    )
+    from pipelines.warehouse.schema import child_tables
+
+    engine = create_engine(url)
+
+    def flush(rows: list[tuple], child_rows: list[list[tuple]]) -> None:
+        frame = pd.DataFrame(rows, columns=list(OFFER_PAYLOAD_COLUMNS))
+        frame.to_sql("pandas_offres", engine, if_exists="append", index=False)
+        for name, bucket in zip(CHILD_TABLE_NAMES, child_rows, strict=True):
+            if bucket:
+                columns = child_tables[name].c.keys()
+                pd.DataFrame(bucket, columns=columns).to_sql(
+                    f"pandas_{name}", engine, if_exists="append", index=False
+                )
+
+    rows: list[tuple] = []
+    child_rows: list[list[tuple]] = [[] for _ in CHILD_TABLE_NAMES]
+    for number, _, count in days:
+        for offer in synthetic_offers(number, count, per_day):
+            flat = flatten_offer(offer)
+            rows.append(flat.row)
+            for bucket, items in zip(child_rows, flat.children, strict=True):
+                bucket.extend(items)
+            if len(rows) == PANDAS_BATCH:
+                flush(rows, child_rows)
+                rows, child_rows = [], [[] for _ in CHILD_TABLE_NAMES]
+    if rows:
+        flush(rows, child_rows)
+    engine.dispose()
+
+
+def _count_children(url: str, prefix: str) -> int:
+    import sqlalchemy as sa
+
+    from pipelines.warehouse import create_engine
+    from pipelines.warehouse.flatten import CHILD_TABLE_NAMES
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        total = sum(
+            connection.execute(sa.text(f"SELECT count(*) FROM {prefix}{name}")).scalar()
+            for name in CHILD_TABLE_NAMES
+            if sa.inspect(connection).has_table(f"{prefix}{name}")
+        )
+    engine.dispose()
+    return total
+
+
+def _worker(land, url, offers, per_day, worker, workers, barrier, queue) -> None:
+    days = _my_days(offers, per_day, worker, workers)
+    rss_start = _rss_mb()
+    try:
+        barrier.wait()
+        land(url, days, per_day)
+        queue.put(WorkerResult(sum(d[2] for d in days), 0, rss_start, _peak_rss_mb()))
+    except BaseException as error:  # reported in the table, not lost in a child
+        queue.put(WorkerResult(0, 0, rss_start, _peak_rss_mb(), repr(error)))
+
+
+def _prepare(url: str, method: str) -> None:
+    """Create the tables before the clock starts: the schema, or pandas' tables."""
+    from pipelines.warehouse import create_engine, upgrade
+
+    engine = create_engine(url)
+    if method == "OffresLoader":
+        upgrade(engine)
+    engine.dispose()
+
+
+def run(target: str, method: str, url: str, offers: int, per_day: int, workers: int):
+    """Land the offers with ``workers`` processes; the clock runs from their common
+    start to the last one's end (synthetic offers are generated inside it)."""
+    land = land_with_warehouse if method == "OffresLoader" else land_with_pandas
+    _prepare(url, method)
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(workers + 1)
+    queue = context.Queue()
+    processes = [
+        context.Process(
+            target=_worker,
+            args=(land, url, offers, per_day, worker, workers, barrier, queue),
+        )
+        for worker in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    barrier.wait()
+    started = time.perf_counter()
+    results = [queue.get() for _ in processes]
+    seconds = time.perf_counter() - started
+    for process in processes:
+        process.join()
+
+    prefix = "" if method == "OffresLoader" else "pandas_"
+    children = _count_children(url, prefix) if not any(r.error for r in results) else 0
+    results[0].child_rows = children
+    return Measure(target, method, results, seconds)
+
+
+class _ScratchPostgres:
+    """A database created for the run on the given server, dropped afterwards."""
+
+    def __init__(self, server_url: str) -> None:
+        import sqlalchemy as sa
+
+        self._sa = sa
+        self.server = sa.make_url(server_url).set(drivername="postgresql+psycopg")
+        self.name = f"ft_bench_{uuid.uuid4().hex[:8]}"
+
+    def __enter__(self) -> str:
+        admin = self._sa.create_engine(self.server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
+        admin.dispose()
+        return self.server.set(database=self.name).render_as_string(hide_password=False)
+
+    def __exit__(self, *exc: object) -> None:
+        admin = self._sa.create_engine(self.server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(
+                f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'
+            )
+        admin.dispose()
+
+
+def _print(measures: list[Measure]) -> None:
+    header = (
+        f"{'target':<11} {'method':<17} {'workers':>7} {'offers':>10} "
+        f"{'child rows':>11} {'seconds':>8} {'offers/s':>9} {'peak RSS per worker':>20}"
+    )
+    print(header)
+    print("-" * len(header))
+    for m in measures:
+        errors = [w.error for w in m.workers if w.error]
+        if errors:
+            print(f"{m.target:<11} {m.method:<17} failed: {errors[0]}")
+            continue
+        children = sum(w.child_rows for w in m.workers)
+        peak = max(w.peak_rss_mb for w in m.workers)
+        print(
+            f"{m.target:<11} {m.method:<17} {len(m.workers):>7} {m.offers:>10,} "
+            f"{children:>11,} {m.seconds:>8.1f} {m.rate:>9,.0f} {peak:>18.0f}MB"
+        )
+
+
+def _generation_cost(count: int = 20_000) -> float:
+    started = time.perf_counter()
+    for _ in synthetic_offers(0, count, count):
+        pass
+    return (time.perf_counter() - started) / count
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Land synthetic offers into PostgreSQL and SQLite; compare to_sql."
+    )
+    parser.add_argument("--offers", type=int, default=1_000_000)
+    parser.add_argument(
+        "--per-day", type=int, default=40_000, help="offers per Paris day (partition)"
+    )
+    parser.add_argument(
+        "--targets", default="postgresql,sqlite", help="comma list: postgresql, sqlite"
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL),
+        help="server where a scratch database is created (127.0.0.1 by default)",
+    )
+    parser.add_argument(
+        "--sqlite-dir", type=Path, default=None, help="where the SQLite files go"
+    )
+    parser.add_argument(
+        "--no-pandas", action="store_true", help="skip DataFrame.to_sql"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes loading days side by side, as a Dagster backfill does",
+    )
+    args = parser.parse_args(argv)
+
+    targets = [t.strip() for t in args.targets.split(",") if t.strip()]
+    methods = (
+        ["OffresLoader"] if args.no_pandas else ["OffresLoader", "DataFrame.to_sql"]
+    )
+    print(
+        f"landing {args.offers:,} synthetic offers, {args.per_day:,} per day "
+        f"({math.ceil(args.offers / args.per_day)} partitions), pages of {PAGE_SIZE}, "
+        f"{args.workers} worker(s); generating one offer costs "
+        f"{_generation_cost() * 1e6:.1f} µs (inside the timings)"
+    )
+    measures: list[Measure] = []
+    for target in targets:
+        for method in methods:
+            if target == "postgresql":
+                with _ScratchPostgres(args.postgres_url) as url:
+                    measure = run(
+                        target, method, url, args.offers, args.per_day, args.workers
+                    )
+            elif target == "sqlite":
+                directory = Path(
+                    tempfile.mkdtemp(prefix="ft_bench_", dir=args.sqlite_dir)
+                )
+                try:
+                    url = f"sqlite:///{directory / 'bench.db'}"
+                    measure = run(
+                        target, method, url, args.offers, args.per_day, args.workers
+                    )
+                finally:
+                    shutil.rmtree(directory, ignore_errors=True)
+            else:
+                parser.error(f"unknown target {target!r}")
+            measures.append(measure)
+            _print([measure])
+            print()
+
+    _print(measures)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,348 @@
+"""OAuth2 client credentials for the partner realm: secrets, and cached access tokens.
+
+The application's id and secret go in the form body of a POST to the token endpoint,
+with the scopes of one API (France Travail does not document HTTP Basic). A token is
+reused until shortly before it expires, and when several threads need a new one at
+once, a single request serves them all. The token endpoint's OAuth errors cannot be
+fixed by retrying, so they fail at once with a sentence that says what to change; its
+429, 5xx and network failures are retried within the `RetryPolicy`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from pipelines.francetravail import errors
+from pipelines.francetravail.catalogue import ApiSpec
+from pipelines.francetravail.clock import Clock
+from pipelines.francetravail.logs import log_request, log_wait
+from pipelines.francetravail.retry import RetryBudget, RetryPolicy, parse_retry_after
+from pipelines.francetravail.stats import RequestStats
+
+# A token is renewed this long before it expires (at most), so a request never leaves
+# with a token that dies on the way.
+MAX_EXPIRY_MARGIN = 60.0
+# For short-lived tokens the margin is this share of the lifetime instead.
+EXPIRY_MARGIN_SHARE = 0.1
+
+
+class Secret:
+    """A string that never shows itself in a repr, a str, a log or a traceback."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        if not isinstance(value, str):
+            raise TypeError("a Secret wraps a str")
+        self._value = value
+
+    def reveal(self) -> str:
+        """The value itself, for the one place that must send it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Secret):
+            return NotImplemented
+        return (
+            hashlib.sha256(self._value.encode()).digest()
+            == hashlib.sha256(other._value.encode()).digest()
+        )
+
+    def __hash__(self) -> int:
+        return hash(hashlib.sha256(self._value.encode()).digest())
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __getstate__(self) -> str:
+        return self._value
+
+    def __setstate__(self, value: str) -> None:
+        self._value = value
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The id and secret of a francetravail.io application."""
+
+    client_id: str
+    client_secret: Secret
+
+    def __post_init__(self) -> None:
+        if not self.client_id:
+            raise ValueError("the client id is empty")
+        if not isinstance(self.client_secret, Secret):
+            raise TypeError("wrap the client secret in Secret(...)")
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    """A bearer token and the instant (epoch seconds) it stops being used."""
+
+    value: Secret
+    scopes: tuple[str, ...]
+    renew_at: float
+
+    @property
+    def authorization(self) -> str:
+        return f"Bearer {self.value.reveal()}"
+
+
+# One sentence per documented error code: what was refused, then what to do.
+_TOKEN_ERRORS: dict[str, str] = {
+    "invalid_client": (
+        "The token endpoint rejected the client id or secret ({detail}): check the "
+        "credentials of the application on francetravail.io."
+    ),
+    "unsupported_grant_type": (
+        "The token endpoint does not accept the client-credentials grant ({detail}): "
+        "check that the token URL is the partner realm's (realm=/partenaire)."
+    ),
+    "invalid_grant": (
+        "The token endpoint rejected the grant as invalid, expired or revoked "
+        "({detail}): check that the application is still active on francetravail.io "
+        "and that its credentials are current."
+    ),
+    "redirect_uri_mismatch": (
+        "The token endpoint answered with a redirect-URI error ({detail}), which only "
+        "authorization-code flows should see: check that the token URL is the "
+        "client-credentials endpoint of the partner realm."
+    ),
+}
+
+
+class TokenProvider:
+    """Access tokens for one set of scopes, cached and shared by every thread.
+
+    Args:
+        http: the client's HTTP session.
+        token_url: the token endpoint, realm included.
+        credentials: the application's id and secret.
+        api: the API the scopes belong to, named in error messages.
+        clock: the time source of the expiry checks and retry waits.
+        retry: bounds of the retries on 429, 5xx and network failures.
+        stats: where token requests and refreshes are counted.
+    """
+
+    def __init__(
+        self,
+        *,
+        http: httpx.Client,
+        token_url: str,
+        credentials: Credentials,
+        api: ApiSpec,
+        clock: Clock,
+        retry: RetryPolicy,
+        stats: RequestStats,
+    ) -> None:
+        self._http = http
+        self._token_url = token_url
+        self._credentials = credentials
+        self._api = api
+        self._clock = clock
+        self._retry = retry
+        self._stats = stats
+        self._lock = threading.Lock()
+        self._token: AccessToken | None = None
+        self._fetched = 0
+
+    def __repr__(self) -> str:
+        return f"TokenProvider(api={self._api.name!r}, scope={self._api.scope!r})"
+
+    def token(self) -> AccessToken:
+        """A token valid for at least the safety margin, fetched only when needed.
+
+        Threads that arrive while a token is being fetched wait for that one.
+        """
+        with self._lock:
+            if self._token is None or self._clock.now() >= self._token.renew_at:
+                self._token = self._fetch()
+            return self._token
+
+    def invalidate(self, rejected: AccessToken) -> None:
+        """Forget ``rejected`` (an API answered 401 to it), unless already replaced."""
+        with self._lock:
+            if self._token is rejected:
+                self._token = None
+
+    def _fetch(self) -> AccessToken:
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self._credentials.client_id,
+            "client_secret": self._credentials.client_secret.reveal(),
+            "scope": self._api.scope,
+        }
+        budget = RetryBudget(self._retry, self._clock)
+        while True:
+            self._stats.add("token_requests")
+            started = time.perf_counter()
+            try:
+                response = self._http.post(
+                    self._token_url, data=form, headers={"Accept": "application/json"}
+                )
+            except httpx.TransportError as error:
+                log_request("POST", self._token_url, type(error).__name__, 0.0)
+                self._wait_or_fail(
+                    budget,
+                    None,
+                    cause=type(error).__name__,
+                    failure=errors.NetworkError(
+                        f"Could not reach the token endpoint ({type(error).__name__}) "
+                        f"after {budget.failures + 1} attempts: check the network and "
+                        "the token URL, then retry.",
+                        api=self._api.title,
+                    ),
+                    origin=error,
+                )
+                continue
+            elapsed = time.perf_counter() - started
+            log_request("POST", self._token_url, response.status_code, elapsed)
+
+            status = response.status_code
+            if status == 200:
+                token = self._read_token(response)
+                if token is not None:
+                    self._fetched += 1
+                    if self._fetched > 1:
+                        self._stats.add("token_refreshes")
+                    return token
+                failure: errors.FranceTravailError = errors.UnexpectedResponse(
+                    "The token endpoint answered 200 without a usable access token: "
+                    "check that the token URL is the OAuth2 endpoint, then retry.",
+                    api=self._api.title,
+                    status=status,
+                )
+                self._wait_or_fail(
+                    budget, None, cause="unreadable token", failure=failure
+                )
+                continue
+            if status in (400, 401):
+                raise self._refusal(response)
+            if status == 429 or status >= 500:
+                retry_after = parse_retry_after(
+                    response.headers.get("Retry-After"), self._clock.now()
+                )
+                self._raise_if_too_long(retry_after, status)
+                failure = errors.ServerError(
+                    f"The token endpoint kept answering {status} after "
+                    f"{budget.failures + 1} attempts: retry later, or check the "
+                    "France Travail status page.",
+                    api=self._api.title,
+                    status=status,
+                )
+                if status == 429:
+                    failure = errors.Throttled(
+                        f"The token endpoint kept answering 429 after "
+                        f"{budget.failures + 1} attempts: retry in a minute.",
+                        wait_seconds=retry_after or self._retry.backoff_max,
+                        api=self._api.title,
+                        status=status,
+                    )
+                self._wait_or_fail(
+                    budget, retry_after, cause=f"status {status}", failure=failure
+                )
+                continue
+            raise errors.AuthenticationError(
+                f"The token endpoint answered {status}: check the token URL "
+                f"({self._token_url.split('?')[0]}).",
+                api=self._api.title,
+                status=status,
+            )
+
+    def _read_token(self, response: httpx.Response) -> AccessToken | None:
+        try:
+            body = json.loads(response.content)
+            value = body["access_token"]
+            lifetime = float(body.get("expires_in", 1499))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+        if not isinstance(value, str) or not value or lifetime <= 0:
+            return None
+        margin = min(MAX_EXPIRY_MARGIN, lifetime * EXPIRY_MARGIN_SHARE)
+        scopes = tuple(str(body.get("scope") or self._api.scope).split())
+        return AccessToken(
+            value=Secret(value),
+            scopes=scopes,
+            renew_at=self._clock.now() + lifetime - margin,
+        )
+
+    def _refusal(self, response: httpx.Response) -> errors.FranceTravailError:
+        code, description = _oauth_error(response)
+        detail = f"{code}: {description}" if description else code
+        if code == "invalid_scope":
+            return errors.AccessDenied(
+                f"The token endpoint refused the scopes {self._api.scope!r} of "
+                f"{self._api.title} ({detail}): subscribe the application to "
+                f"{self._api.title} on francetravail.io, or correct the scopes.",
+                api=self._api.title,
+                status=response.status_code,
+            )
+        template = _TOKEN_ERRORS.get(
+            code,
+            "The token endpoint refused the request ({detail}): check the token URL "
+            "and the application's credentials.",
+        )
+        return errors.AuthenticationError(
+            template.format(detail=detail),
+            api=self._api.title,
+            status=response.status_code,
+        )
+
+    def _raise_if_too_long(self, retry_after: float | None, status: int) -> None:
+        if retry_after is not None and retry_after > self._retry.max_retry_after:
+            raise errors.RetryLater(
+                f"The token endpoint asked to wait {retry_after:.0f} s ({status}), "
+                f"longer than the {self._retry.max_retry_after:.0f} s a worker may "
+                "sleep: retry after that wait.",
+                wait_seconds=retry_after,
+                api=self._api.title,
+                status=status,
+            )
+
+    def _wait_or_fail(
+        self,
+        budget: RetryBudget,
+        retry_after: float | None,
+        *,
+        cause: str,
+        failure: errors.FranceTravailError,
+        origin: Exception | None = None,
+    ) -> None:
+        wait = budget.wait_before_retry(retry_after)
+        if wait is None:
+            raise failure from origin
+        log_wait(
+            "francetravail.token_retry",
+            api=self._api.name,
+            cause=cause,
+            attempt=budget.failures,
+            wait=wait,
+        )
+        self._stats.add("retries")
+        self._stats.add("seconds_waited", wait)
+        self._clock.sleep(wait)
+
+
+def _oauth_error(response: httpx.Response) -> tuple[str, str]:
+    """The ``error`` and ``error_description`` of an OAuth2 error body."""
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return f"HTTP {response.status_code}", ""
+    if not isinstance(body, dict):
+        return f"HTTP {response.status_code}", ""
+    return (
+        str(body.get("error") or f"HTTP {response.status_code}"),
+        str(body.get("error_description") or ""),
+    )

@@ -1,0 +1,285 @@
+"""Turn one offer dict into the rows the warehouse stores: `offres` and child tables.
+
+Every value is read defensively: the API marks no field as required, and a field whose
+type changes must not fail a night's load (the raw JSON keeps the value as it came).
+The row is built in the order of `OFFER_PAYLOAD_COLUMNS`, which is also the column order
+of the staging table, so rows go to the database as plain tuples.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from pipelines.calendar import paris_date, parse_api_datetime
+from pipelines.warehouse.fields import (
+    CHILD_TABLES,
+    SALARY_COMPLEMENTS_TABLE,
+    SCALAR_FIELDS,
+    Kind,
+)
+from pipelines.warehouse.privacy import strip_personal_contact
+from pipelines.warehouse.salary import parse_salary
+
+# Columns computed from the offer rather than read from one JSON field.
+DERIVED_COLUMNS: tuple[str, ...] = (
+    "jour_creation",
+    "lieu_travail_departement",
+    "salaire_min",
+    "salaire_max",
+    "salaire_periode",
+)
+
+# The columns of `offres` that a load writes, in the order of a flattened row.
+OFFER_PAYLOAD_COLUMNS: tuple[str, ...] = (
+    *(field.column for field in SCALAR_FIELDS),
+    *DERIVED_COLUMNS,
+    "raw",
+)
+
+# Where the values that derived columns are computed from sit in a row.
+_COLUMN_INDEX = {name: index for index, name in enumerate(OFFER_PAYLOAD_COLUMNS)}
+_DATE_CREATION = _COLUMN_INDEX["date_creation"]
+_SALAIRE_LIBELLE = _COLUMN_INDEX["salaire_libelle"]
+_LIEU_LIBELLE = _COLUMN_INDEX["lieu_travail_libelle"]
+_LIEU_COMMUNE = _COLUMN_INDEX["lieu_travail_commune"]
+
+# Child tables, in the order of `FlatOffer.children`.
+CHILD_TABLE_NAMES: tuple[str, ...] = (
+    *(child.table for child in CHILD_TABLES),
+    SALARY_COMPLEMENTS_TABLE,
+)
+
+# "75 - PARIS 08", "2A - AJACCIO", "971 - LES ABYMES": the département comes first.
+_DEPARTEMENT_PREFIX = re.compile(r"^(\d{2,3}|2[AB]) - ")
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float):
+        return str(value)
+    return None
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.replace(",", "."))
+        except ValueError:
+            return None
+    return None
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def _bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def _datetime(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_api_datetime(value)
+    except ValueError:
+        return None
+
+
+_READERS: dict[Kind, Callable[[Any], Any]] = {
+    "text": _text,
+    "float": _float,
+    "int": _int,
+    "bool": _bool,
+    "datetime": _datetime,
+}
+
+
+def _dig(value: Any, keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+# Python types that pass through as they are; anything else goes through the reader.
+# Timestamps always need parsing, hence no pass-through type.
+_PASS_THROUGH: dict[Kind, type | None] = {
+    "text": str,
+    "float": float,
+    "int": int,
+    "bool": bool,
+    "datetime": None,
+}
+
+
+# One scalar to read: its key in the parent object, the type that passes as it is, and
+# the reader for any other value.
+_Step = tuple[str, type | None, Callable[[Any], Any]]
+
+
+def _scalar_plan() -> tuple[tuple[tuple[str, ...], tuple[_Step, ...]], ...]:
+    """Consecutive fields under the same parent object, so each parent is looked up once
+    per offer: ``((parent keys, (step, ...)), ...)`` in column order."""
+    runs: list[tuple[tuple[str, ...], list[_Step]]] = []
+    for field in SCALAR_FIELDS:
+        parent, key = field.keys[:-1], field.keys[-1]
+        step = (key, _PASS_THROUGH[field.kind], _READERS[field.kind])
+        if runs and runs[-1][0] == parent:
+            runs[-1][1].append(step)
+        else:
+            runs.append((parent, [step]))
+    return tuple((parent, tuple(steps)) for parent, steps in runs)
+
+
+_SCALAR_PLAN = _scalar_plan()
+# Child fields are all text in the API; each table's plan is its item keys.
+_CHILD_PLAN = tuple(
+    (child.keys, tuple(field.path for field in child.fields)) for child in CHILD_TABLES
+)
+
+
+@dataclass(slots=True)
+class FlatOffer:
+    """One offer as rows: the `offres` row and, per child table, its item rows.
+
+    ``row`` follows `OFFER_PAYLOAD_COLUMNS`; ``children`` follows `CHILD_TABLE_NAMES`,
+    each child row being ``(offre_id, rang, *item fields)``.
+    """
+
+    id: str
+    row: tuple[Any, ...]
+    children: tuple[list[tuple[Any, ...]], ...]
+
+
+def dump_json(offer: dict[str, Any]) -> str:
+    """The raw JSON as stored: compact, UTF-8, keys sorted so that equal offers give
+    equal text (SQLite compares the raw column as text to detect a change)."""
+    return json.dumps(offer, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
+
+
+def departement_of(libelle: str | None, commune: str | None) -> str | None:
+    """The département code of a workplace, from its label or else its INSEE code."""
+    if libelle:
+        match = _DEPARTEMENT_PREFIX.match(libelle)
+        if match:
+            return match.group(1)
+    if commune and len(commune) == 5:
+        return commune[:3] if commune.startswith("97") else commune[:2]
+    return None
+
+
+def _children(
+    offer: dict[str, Any], offre_id: str
+) -> tuple[list[tuple[Any, ...]], ...]:
+    tables: list[list[tuple[Any, ...]]] = []
+    for keys, item_keys in _CHILD_PLAN:
+        items = _dig(offer, keys)
+        rows: list[tuple[Any, ...]] = []
+        if isinstance(items, list):
+            for rang, item in enumerate(items, start=1):
+                if isinstance(item, dict):
+                    values = [
+                        value if value is None or type(value) is str else _text(value)
+                        for value in map(item.get, item_keys)
+                    ]
+                    rows.append((offre_id, rang, *values))
+        tables.append(rows)
+
+    complements: list[tuple[Any, ...]] = []
+    salaire = offer.get("salaire")
+    if isinstance(salaire, dict):
+        listed = salaire.get("listeComplements")
+        if isinstance(listed, list):
+            for item in listed:
+                if isinstance(item, dict):
+                    code, libelle = _text(item.get("code")), _text(item.get("libelle"))
+                    complements.append(("listeComplements", code, libelle))
+        for key in ("complement1", "complement2"):
+            libelle = _text(salaire.get(key))
+            if libelle is not None:
+                complements.append((key, None, libelle))
+    tables.append(
+        [(offre_id, rang, *item) for rang, item in enumerate(complements, start=1)]
+    )
+    return tuple(tables)
+
+
+def flatten_offer(offer: dict[str, Any], *, store_contacts: bool = False) -> FlatOffer:
+    """Flatten one offer of the API into its rows.
+
+    Raises:
+        ValueError: the offer has no ``id``: nothing could ever identify its row.
+    """
+    offre_id = _text(offer.get("id"))
+    if not offre_id:
+        raise ValueError("an offer without an 'id' cannot be stored")
+
+    if not store_contacts:
+        offer = strip_personal_contact(offer)
+    raw = dump_json(offer)
+    if "\\u0000" in raw:
+        # PostgreSQL accepts no NUL character in text or jsonb; the API has no use for
+        # one, so it is dropped everywhere rather than failing the load.
+        offer = _without_nul(offer)
+        raw = dump_json(offer)
+
+    values: list[Any] = []
+    append = values.append
+    for parent_keys, steps in _SCALAR_PLAN:
+        parent = _dig(offer, parent_keys) if parent_keys else offer
+        if not isinstance(parent, dict):
+            values += (None,) * len(steps)
+            continue
+        for key, exact_type, read in steps:
+            value = parent.get(key)
+            if value is None or type(value) is exact_type:
+                append(value)
+            else:
+                append(read(value))
+
+    created: datetime | None = values[_DATE_CREATION]
+    jour: date | None = paris_date(created) if created is not None else None
+    salary = parse_salary(values[_SALAIRE_LIBELLE])
+    values += (
+        jour,
+        departement_of(values[_LIEU_LIBELLE], values[_LIEU_COMMUNE]),
+        salary.minimum if salary else None,
+        salary.maximum if salary else None,
+        salary.period if salary else None,
+        raw,
+    )
+    return FlatOffer(offre_id, tuple(values), _children(offer, offre_id))

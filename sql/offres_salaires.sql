@@ -1,0 +1,27 @@
+-- One row per offer whose salary text could be read: minimum, maximum and period as
+-- declared, and the same amounts per month (a year is 12 months, a month of full-time
+-- hourly work is 151.67 hours, the French legal 35-hour week; a 'cachet' has no monthly
+-- equivalent).
+SELECT
+    o.id,
+    o.jour_creation,
+    o.rome_code,
+    o.type_contrat,
+    o.lieu_travail_departement AS departement,
+    o.salaire_libelle,
+    o.salaire_min,
+    o.salaire_max,
+    o.salaire_periode,
+    CASE o.salaire_periode
+        WHEN 'mensuel' THEN o.salaire_min
+        WHEN 'annuel' THEN o.salaire_min / 12.0
+        WHEN 'horaire' THEN o.salaire_min * 151.67
+    END AS salaire_mensuel_min,
+    CASE o.salaire_periode
+        WHEN 'mensuel' THEN o.salaire_max
+        WHEN 'annuel' THEN o.salaire_max / 12.0
+        WHEN 'horaire' THEN o.salaire_max * 151.67
+    END AS salaire_mensuel_max,
+    CASE WHEN o.closed_at IS NULL THEN 1 ELSE 0 END AS est_ouverte
+FROM offres AS o
+WHERE o.salaire_min IS NOT NULL
