@@ -14,8 +14,7 @@ The client decides, in one place, whether an error is worth retrying
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dagster import Failure, RetryPolicy, RetryRequested
-from dagster import Backoff, Jitter
+from dagster import Backoff, Failure, Jitter, RetryPolicy, RetryRequested
 
 from pipelines.francetravail import errors
 

@@ -16,10 +16,10 @@ from dagster import (
     multi_asset,
 )
 
+from assets.loads import refresh_referentiels
 from assets.outcomes import TRANSIENT_RETRY_POLICY, api_outcomes
 from assets.resources import FranceTravailResource, WarehouseResource
-from pipelines.francetravail import REFERENTIELS, ReferentielsApi
-from pipelines.warehouse import load_referentiel
+from pipelines.francetravail import REFERENTIELS
 
 REFERENTIELS_GROUP = "referentiels"
 
@@ -39,8 +39,8 @@ ASSET_NAMES = {referentiel_asset_name(name): name for name in REFERENTIELS}
             group_name=REFERENTIELS_GROUP,
             kinds={"python", "sql"},
             description=(
-                f"The référentiel `{name}` of the offers API: one row per code with its "
-                "label. Replaced as a whole at each refresh."
+                f"The référentiel `{name}` of the offers API: one row per code with "
+                "its label. Replaced as a whole at each refresh."
             ),
             skippable=True,
         )
@@ -57,15 +57,13 @@ def referentiels(
     selected = [
         ASSET_NAMES[key.path[-1]] for key in sorted(context.selected_asset_keys)
     ]
-    engine = warehouse.engine()
-    try:
-        with api_outcomes(), francetravail.open_client() as client:
-            api = ReferentielsApi(client)
-            for name in selected:
-                rows = load_referentiel(engine, name, api.fetch(name))
-                context.log.info("référentiel %s: %d rows", name, rows)
-                yield MaterializeResult(
-                    asset_key=referentiel_asset_name(name), metadata={"rows": rows}
-                )
-    finally:
-        engine.dispose()
+    with (
+        api_outcomes(),
+        francetravail.open_client() as client,
+        warehouse.open_engine() as engine,
+    ):
+        for name, rows in refresh_referentiels(client, engine, selected):
+            context.log.info("référentiel %s: %d rows", name, rows)
+            yield MaterializeResult(
+                asset_key=referentiel_asset_name(name), metadata={"rows": rows}
+            )

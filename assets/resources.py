@@ -1,14 +1,14 @@
-"""Dagster resources: the API client and the warehouse, configured from the environment.
+"""Dagster resources: the API client and the warehouse, set from the environment.
 
-`pipelines.definitions` binds every field to an environment variable with `EnvVar`, so the
-Dagster UI shows variable names, never a secret.
+`pipelines.definitions` binds every field to an environment variable with `EnvVar`,
+so the Dagster UI shows variable names, never a secret.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 
-from dagster import ConfigurableResource, Failure
+from dagster import ConfigurableResource
+from sqlalchemy import make_url
 from sqlalchemy.engine import Engine
 
 from pipelines import settings
@@ -18,8 +18,9 @@ from pipelines.francetravail import (
     RetryPolicy,
     Secret,
     bucket_store_from_url,
+    errors,
 )
-from pipelines.warehouse import OffresLoader, StockSweep, create_engine, upgrade
+from pipelines.warehouse import create_engine, upgrade
 
 
 class FranceTravailResource(ConfigurableResource):
@@ -36,14 +37,12 @@ class FranceTravailResource(ConfigurableResource):
 
     @contextmanager
     def open_client(self) -> Iterator[FranceTravailClient]:
+        """A client for one step; its request budget is shared with every process."""
         if not self.client_id or not self.client_secret:
-            raise Failure(
-                description=(
-                    f"{settings.CLIENT_ID} and {settings.CLIENT_SECRET} are not set: "
-                    "export the credentials of your francetravail.io application (or "
-                    "put them in .env) before loading from the API."
-                ),
-                allow_retries=False,
+            raise errors.AuthenticationError(
+                f"{settings.CLIENT_ID} and {settings.CLIENT_SECRET} are not set: "
+                "export the credentials of your francetravail.io application (or "
+                "put them in .env) before loading from the API."
             )
         client = FranceTravailClient(
             credentials=Credentials(
@@ -62,33 +61,21 @@ class FranceTravailResource(ConfigurableResource):
 
 
 class WarehouseResource(ConfigurableResource):
-    """The SQL database the assets land in; its schema is upgraded before first use."""
+    """The SQL database the assets land in; its schema is upgraded before use."""
 
     database_url: str = settings.DEFAULT_DATABASE_URL
     store_contacts: bool = False
 
-    def engine(self) -> Engine:
+    @contextmanager
+    def open_engine(self) -> Iterator[Engine]:
+        """An engine on an upgraded schema, disposed of when the block ends."""
         engine = create_engine(self.database_url)
-        upgrade(engine)
-        return engine
+        try:
+            upgrade(engine)
+            yield engine
+        finally:
+            engine.dispose()
 
     def redacted_url(self) -> str:
-        return self.engine().url.render_as_string(hide_password=True)
-
-    @contextmanager
-    def offres_loader(self, day: date) -> Iterator[OffresLoader]:
-        engine = self.engine()
-        try:
-            with OffresLoader(engine, day, store_contacts=self.store_contacts) as loader:
-                yield loader
-        finally:
-            engine.dispose()
-
-    @contextmanager
-    def stock_sweep(self, since: date, until: date) -> Iterator[StockSweep]:
-        engine = self.engine()
-        try:
-            with StockSweep(engine, since, until) as sweep:
-                yield sweep
-        finally:
-            engine.dispose()
+        """The database URL with its password hidden, for metadata and logs."""
+        return make_url(self.database_url).render_as_string(hide_password=True)

@@ -5,8 +5,8 @@
 - 01:30 on Mondays: the référentiels;
 - 08:00 every morning: the check that yesterday's partition is there.
 
-The schedules are on by default: a deployment whose daemon runs loads every night without
-anyone turning them on.
+The schedules are on by default: a deployment whose daemon runs loads every night
+without anyone turning them on.
 """
 
 from dagster import (
@@ -19,13 +19,12 @@ from dagster import (
 
 from assets.checks import yesterday_loaded
 from assets.offres import offres, offres_stock
-from assets.partitions import PARIS_TIMEZONE, offres_days
+from assets.partitions import PARIS_TIMEZONE
 from assets.referentiels import REFERENTIELS_GROUP
 
 offres_job = define_asset_job(
     "offres_job",
     selection=AssetSelection.assets(offres),
-    partitions_def=offres_days,
     description="Load the job offers created on one Paris day.",
 )
 offres_stock_job = define_asset_job(

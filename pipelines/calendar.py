@@ -62,4 +62,6 @@ def parse_partition_key(key: str) -> date:
     try:
         return date.fromisoformat(key)
     except ValueError:
-        raise ValueError(f"partition key {key!r} is not a day written YYYY-MM-DD") from None
+        raise ValueError(
+            f"partition key {key!r} is not a day written YYYY-MM-DD"
+        ) from None

@@ -1,9 +1,9 @@
-"""The Dagster code location: `dagster dev` and `dagster asset materialize -m` load this.
+"""The Dagster code location, loaded by `dagster dev` and `dagster ... -m`.
 
-Resources are bound to environment variables here, and only here. A variable that is set
-is passed as `EnvVar`, which Dagster resolves at run time and shows by name in the UI; a
-variable that is not set leaves the resource's default (the real API, a SQLite file under
-`data/`).
+Resources are bound to environment variables here, and only here. A variable that is
+set is passed as `EnvVar`, which Dagster resolves at run time and shows by name in the
+UI; a variable that is not set leaves the resource's default (the real API, a SQLite
+file under `data/`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """`make demo`: the whole pipeline on this machine, with nothing but the simulator.
 
-It starts the France Travail API simulator on 127.0.0.1, then drives the real Dagster CLI
-exactly as a user would against the real API:
+It starts the France Travail API simulator on 127.0.0.1, then drives the real Dagster
+CLI exactly as a user would against the real API:
 
     dagster asset materialize -m pipelines.definitions --select group:referentiels
     dagster asset materialize -m pipelines.definitions --select offres --partition DAY
@@ -39,7 +39,9 @@ READY_TIMEOUT_SECONDS = 60
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.demo", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines.demo", description=__doc__
+    )
     parser.add_argument("--days", type=int, default=3, help="days to load (default 3)")
     parser.add_argument(
         "--offers-per-day",
@@ -68,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 
 @contextmanager
 def running_simulator(offers_per_day: int) -> Iterator[dict[str, str]]:
-    """Start the simulator on a free port; yield the variables that point the client at it."""
+    """Start the simulator on a free port; yield the variables pointing at it."""
     with tempfile.TemporaryDirectory() as scratch:
         ready_file = Path(scratch, "ready")
         command = [
@@ -103,7 +105,9 @@ def _wait_for_ready(process: subprocess.Popen, ready_file: Path) -> str:
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"the simulator exited early with code {process.returncode}")
+            raise SystemExit(
+                f"the simulator exited early with code {process.returncode}"
+            )
         if ready_file.exists() and ready_file.read_text().strip():
             return ready_file.read_text().strip()
         time.sleep(0.1)
@@ -167,7 +171,9 @@ def print_summary(days: list[date], elapsed: float) -> None:
     print("\nOffers per Paris day of creation:")
     for day, count in per_day:
         print(f"  {day}  {count:>6}")
-    print("\nNew offers by département over those days (view offres_nouvelles_par_jour):")
+    print(
+        "\nNew offers by département over those days (view offres_nouvelles_par_jour):"
+    )
     for label, count in top:
         print(f"  {label or '(no département)':<30} {count:>6}")
     print(

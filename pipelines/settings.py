@@ -24,8 +24,8 @@ DEFAULT_DATABASE_URL = "sqlite:///data/francetravail.db"
 DEFAULT_RATELIMIT_URL = Path(tempfile.gettempdir(), "francetravail-ratelimit").as_uri()
 DEFAULT_RANGE_CAP = 3150
 
-# Names of the variables, so that Dagster resources can refer to them with EnvVar and show
-# the name in the UI, never the value.
+# Names of the variables, so that Dagster resources can refer to them with EnvVar and
+# show the name in the UI, never the value.
 CLIENT_ID = "FT_CLIENT_ID"
 CLIENT_SECRET = "FT_CLIENT_SECRET"
 TOKEN_URL = "FT_TOKEN_URL"
@@ -40,7 +40,7 @@ DEFAULT_PARTITIONS_START = "2025-01-01"
 
 
 def load_environment(env_file: str | os.PathLike[str] = ".env") -> None:
-    """Read ``.env`` from the working directory; variables already set take precedence."""
+    """Read ``.env`` from the working directory; variables already set win."""
     load_dotenv(env_file, override=False)
 
 
@@ -82,7 +82,9 @@ class Settings:
         )
 
     @classmethod
-    def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
+    def from_env(
+        cls, environ: os._Environ[str] | dict[str, str] | None = None
+    ) -> Settings:
         env = os.environ if environ is None else environ
         return cls(
             client_id=env.get(CLIENT_ID) or None,

@@ -177,81 +177,44 @@ class TokenProvider:
                 self._token = None
 
     def _fetch(self) -> AccessToken:
-        form = {
-            "grant_type": "client_credentials",
-            "client_id": self._credentials.client_id,
-            "client_secret": self._credentials.client_secret.reveal(),
-            "scope": self._api.scope,
-        }
+        """Ask the token endpoint, retrying what a retry can fix."""
         budget = RetryBudget(self._retry, self._clock)
         while True:
-            self._stats.add("token_requests")
-            started = time.perf_counter()
+            attempt = budget.failures + 1
             try:
-                response = self._http.post(
-                    self._token_url, data=form, headers={"Accept": "application/json"}
-                )
+                response = self._post()
             except httpx.TransportError as error:
-                log_request("POST", self._token_url, type(error).__name__, 0.0)
-                self._wait_or_fail(
-                    budget,
-                    None,
-                    cause=type(error).__name__,
-                    failure=errors.NetworkError(
-                        f"Could not reach the token endpoint ({type(error).__name__}) "
-                        f"after {budget.failures + 1} attempts: check the network and "
-                        "the token URL, then retry.",
-                        api=self._api.title,
-                    ),
-                    origin=error,
+                failure = errors.NetworkError(
+                    f"Could not reach the token endpoint ({type(error).__name__}) "
+                    f"after {attempt} attempts: check the network and the token URL, "
+                    "then retry.",
+                    api=self._api.title,
                 )
+                self._wait_or_fail(budget, None, type(error).__name__, failure, error)
                 continue
-            elapsed = time.perf_counter() - started
-            log_request("POST", self._token_url, response.status_code, elapsed)
 
             status = response.status_code
+            if status in (400, 401):
+                raise self._refusal(response)
             if status == 200:
                 token = self._read_token(response)
                 if token is not None:
-                    self._fetched += 1
-                    if self._fetched > 1:
-                        self._stats.add("token_refreshes")
-                    return token
-                failure: errors.FranceTravailError = errors.UnexpectedResponse(
+                    return self._count(token)
+                failure = errors.UnexpectedResponse(
                     "The token endpoint answered 200 without a usable access token: "
                     "check that the token URL is the OAuth2 endpoint, then retry.",
                     api=self._api.title,
                     status=status,
                 )
-                self._wait_or_fail(
-                    budget, None, cause="unreadable token", failure=failure
-                )
+                self._wait_or_fail(budget, None, "unreadable token", failure)
                 continue
-            if status in (400, 401):
-                raise self._refusal(response)
             if status == 429 or status >= 500:
                 retry_after = parse_retry_after(
                     response.headers.get("Retry-After"), self._clock.now()
                 )
                 self._raise_if_too_long(retry_after, status)
-                failure = errors.ServerError(
-                    f"The token endpoint kept answering {status} after "
-                    f"{budget.failures + 1} attempts: retry later, or check the "
-                    "France Travail status page.",
-                    api=self._api.title,
-                    status=status,
-                )
-                if status == 429:
-                    failure = errors.Throttled(
-                        f"The token endpoint kept answering 429 after "
-                        f"{budget.failures + 1} attempts: retry in a minute.",
-                        wait_seconds=retry_after or self._retry.backoff_max,
-                        api=self._api.title,
-                        status=status,
-                    )
-                self._wait_or_fail(
-                    budget, retry_after, cause=f"status {status}", failure=failure
-                )
+                failure = self._still_failing(status, attempt, retry_after)
+                self._wait_or_fail(budget, retry_after, f"status {status}", failure)
                 continue
             raise errors.AuthenticationError(
                 f"The token endpoint answered {status}: check the token URL "
@@ -259,6 +222,53 @@ class TokenProvider:
                 api=self._api.title,
                 status=status,
             )
+
+    def _post(self) -> httpx.Response:
+        """One request to the token endpoint, logged without its form."""
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self._credentials.client_id,
+            "client_secret": self._credentials.client_secret.reveal(),
+            "scope": self._api.scope,
+        }
+        self._stats.add("token_requests")
+        started = time.perf_counter()
+        try:
+            response = self._http.post(
+                self._token_url, data=form, headers={"Accept": "application/json"}
+            )
+        except httpx.TransportError as error:
+            elapsed = time.perf_counter() - started
+            log_request("POST", self._token_url, type(error).__name__, elapsed)
+            raise
+        elapsed = time.perf_counter() - started
+        log_request("POST", self._token_url, response.status_code, elapsed)
+        return response
+
+    def _count(self, token: AccessToken) -> AccessToken:
+        self._fetched += 1
+        if self._fetched > 1:
+            self._stats.add("token_refreshes")
+        return token
+
+    def _still_failing(
+        self, status: int, attempts: int, retry_after: float | None
+    ) -> errors.FranceTravailError:
+        """The error to raise if this 429 or 5xx is the last attempt."""
+        if status == 429:
+            return errors.Throttled(
+                f"The token endpoint kept answering 429 after {attempts} attempts: "
+                "retry in a minute.",
+                wait_seconds=retry_after or self._retry.backoff_max,
+                api=self._api.title,
+                status=status,
+            )
+        return errors.ServerError(
+            f"The token endpoint kept answering {status} after {attempts} attempts: "
+            "retry later, or check the France Travail status page.",
+            api=self._api.title,
+            status=status,
+        )
 
     def _read_token(self, response: httpx.Response) -> AccessToken | None:
         try:
@@ -314,11 +324,11 @@ class TokenProvider:
         self,
         budget: RetryBudget,
         retry_after: float | None,
-        *,
         cause: str,
         failure: errors.FranceTravailError,
         origin: Exception | None = None,
     ) -> None:
+        """Sleep before the next attempt, or raise ``failure`` when retries are out."""
         wait = budget.wait_before_retry(retry_after)
         if wait is None:
             raise failure from origin

@@ -11,6 +11,7 @@ allows.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -158,21 +159,44 @@ class OffresApi:
         yield from _WindowRead(self, report, criteria).pages(root)
         reconcile(report, self.tolerance)
 
+    def count(
+        self, window: TimeWindow, criteria: Mapping[str, Any] | None = None
+    ) -> int:
+        """How many offers were created in ``window``: one request for one offer."""
+        params = {**dict(criteria or {}), **Slice(whole_seconds(window)).params()}
+        return self.search(params, PageRange(0, 0)).total
+
+    def estimate_requests(self, total: int) -> int:
+        """Requests `fetch_window` should need for a window of ``total`` offers.
+
+        Under the cap: one per page. Over it: the probe, one per page of offers, and
+        one short last page per slice the window is cut into (slices aim at
+        ``split_fill`` of the cap). Offers bunched inside one window can need a second
+        split, so this is a lower estimate for very uneven days.
+        """
+        pages = max(1, math.ceil(total / self.page_size))
+        if total <= self.range_cap:
+            return pages
+        slices = math.ceil(total / (self.range_cap * self.split_fill))
+        return 1 + pages + slices
+
     def facet_values(self, facet: str, probe: SearchPage) -> list[str]:
         """The values a facet can take in a search, to split it on that facet."""
         if facet == "origineOffre":
             return list(_ORIGINS)
         if facet == "typeContrat":
-            # The probe's own counts name exactly the contract types present.
+            # The probe's own counts name exactly the contract types present. When
+            # they do not add up to the total, some offers have none: splitting on
+            # contract types would lose them, so the next facet is tried instead.
             for group in probe.filters:
                 if group.get("filtre") == "typeContrat":
-                    values = [
-                        str(item["valeurPossible"])
+                    counts = {
+                        str(item.get("valeurPossible")): int(item.get("nbResultats", 0))
                         for item in group.get("agregation") or []
-                        if item.get("valeurPossible") and item.get("nbResultats")
-                    ]
-                    if values:
-                        return values
+                    }
+                    if sum(counts.values()) != probe.total:
+                        return []
+                    return [value for value, count in counts.items() if count]
             return self._referentiel_codes("typesContrats")
         if facet == "departement":
             return self._referentiel_codes("departements")

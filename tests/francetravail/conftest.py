@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from francetravail_fakes import (
+
+from pipelines.francetravail import (
+    Credentials,
+    FranceTravailClient,
+    MemoryBucketStore,
+    Secret,
+)
+
+from .francetravail_fakes import (
     API_URL,
     CLIENT_ID,
     CLIENT_SECRET,
@@ -11,13 +19,6 @@ from francetravail_fakes import (
     TOKEN_URL,
     FakeClock,
     FakeFranceTravail,
-)
-
-from pipelines.francetravail import (
-    Credentials,
-    FranceTravailClient,
-    MemoryBucketStore,
-    Secret,
 )
 
 

@@ -151,9 +151,6 @@ class FakeFranceTravail:
             },
         )
 
-    def bearer_of(self, seen: Seen) -> str:
-        return seen.headers.get("Authorization", "")
-
 
 def json_response(status: int, body: object, **headers: str) -> httpx.Response:
     return httpx.Response(status, content=json.dumps(body).encode(), headers=headers)

@@ -6,9 +6,10 @@ import threading
 
 import httpx
 import pytest
-from francetravail_fakes import CLIENT_ID, CLIENT_SECRET, TOKEN_PREFIX, json_response
 
 from pipelines.francetravail import LABONNEBOITE_API, OFFRES_API, RetryPolicy, errors
+
+from .francetravail_fakes import CLIENT_ID, CLIENT_SECRET, TOKEN_PREFIX, json_response
 
 SEARCH = "offres/search"
 

@@ -8,9 +8,10 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
-from francetravail_fakes import TOKEN_PREFIX, json_response
 
 from pipelines.francetravail import OFFRES_API, RetryPolicy, errors
+
+from .francetravail_fakes import TOKEN_PREFIX, json_response
 
 SEARCH = "offres/search"
 

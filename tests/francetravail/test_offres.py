@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
-from francetravail_fakes import FakeSearch, json_response, offer
 
 from pipelines.calendar import TimeWindow
 from pipelines.francetravail import OffresApi, errors
+
+from .francetravail_fakes import FakeSearch, json_response, offer
 
 SEARCH_ROUTE = "/partenaire/offresdemploi/v2/offres/search"
 DAY_START = datetime(2026, 3, 10, tzinfo=UTC)
@@ -262,6 +264,42 @@ def test_then_on_contract_type_from_the_probes_counts(make_client, serve):
         (("origineOffre", "1"), ("typeContrat", "CDD")),
         (("origineOffre", "1"), ("typeContrat", "CDI")),
         (("origineOffre", "2"),),
+    ]
+
+
+def test_contract_types_that_miss_offers_are_not_split_on(make_client, serve, fake):
+    fake.routes["/partenaire/offresdemploi/v2/referentiel/departements"] = (
+        lambda request: json_response(200, [{"code": "75"}, {"code": "92"}])
+    )
+    crowded = spread(200, span=1.0, contract="CDI") + spread(
+        200, first=500, span=1.0, contract="CDD", departement="92"
+    )
+    search = serve(crowded)
+    # The API's counts cover only the CDI offers: a split on them would lose 200.
+    original = search.__call__
+
+    def partial_counts(request):
+        answer = original(request)
+        if answer.status_code in (200, 206):
+            body = json.loads(answer.content)
+            cdi_only = [{"valeurPossible": "CDI", "nbResultats": 200}]
+            body["filtresPossibles"] = [
+                {"filtre": "typeContrat", "agregation": cdi_only}
+            ]
+            headers = {"Content-Range": answer.headers["Content-Range"]}
+            return httpx.Response(answer.status_code, headers=headers, json=body)
+        return answer
+
+    fake.routes[SEARCH_ROUTE] = partial_counts
+    api = OffresApi(make_client(), range_cap=300)
+
+    offers = read_all(api, TimeWindow(DAY_START, DAY_START + timedelta(seconds=1)))
+
+    assert len(offers) == 400
+    assert [dict(leaf.slice.facets) for leaf in api.last_report.windows] == [
+        {"origineOffre": "1", "departement": "75"},
+        {"origineOffre": "1", "departement": "92"},
+        {"origineOffre": "2"},
     ]
 
 

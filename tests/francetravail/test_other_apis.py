@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from francetravail_fakes import json_response
 
 from pipelines.francetravail import (
     LABONNEBOITE_API,
@@ -17,6 +16,8 @@ from pipelines.francetravail import (
     RomeApi,
     errors,
 )
+
+from .francetravail_fakes import json_response
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ import uuid
 from itertools import pairwise
 
 import pytest
-from francetravail_fakes import CLIENT_ID, FakeClock
 
 from pipelines.francetravail import (
     FileBucketStore,
@@ -22,6 +21,8 @@ from pipelines.francetravail import (
     errors,
 )
 from pipelines.francetravail.ratelimit import bucket_key
+
+from .francetravail_fakes import CLIENT_ID, FakeClock
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 INTERVAL = 1.02 / 10  # 10 requests in every window of 1.02 s

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from francetravail_fakes import START, FakeClock
 
 from pipelines.francetravail import RetryPolicy
 from pipelines.francetravail.retry import RetryBudget, parse_retry_after
+
+from .francetravail_fakes import START, FakeClock
 
 # START is 2026-05-28T20:26:40Z.
 HTTP_DATES = {

@@ -7,7 +7,6 @@ import pickle
 
 import httpx
 import pytest
-from francetravail_fakes import CLIENT_SECRET, TOKEN_PREFIX, json_response
 
 from pipelines.francetravail import (
     OFFRES_API,
@@ -18,6 +17,8 @@ from pipelines.francetravail import (
     errors,
 )
 from pipelines.francetravail.auth import AccessToken
+
+from .francetravail_fakes import CLIENT_SECRET, TOKEN_PREFIX, json_response
 
 
 def leaks(text: str) -> list[str]:

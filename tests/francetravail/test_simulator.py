@@ -7,11 +7,18 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from math import ceil
 from pathlib import Path
+from types import SimpleNamespace
 
+import httpx
 import pytest
 
 from pipelines.francetravail import (
@@ -248,12 +255,38 @@ def test_a_refused_api_fails_alone():
     assert {"code": "01", "libelle": "France"} in pays
 
 
-def _load_in_a_process(token_url, api_url, budget_dir, day, start, results):
+@contextmanager
+def simulator_process(tmp_path: Path, *options: str) -> Iterator[str]:
+    """The simulator's command line in a process of its own; yields its base URL.
+
+    Its clock and event loop then share nothing with the processes under test, as a
+    real API server would.
+    """
+    ready = tmp_path / "simulator.url"
+    command = [sys.executable, "-m", "pipelines.simulator", "--port", "0"]
+    process = subprocess.Popen(
+        [*command, "--ready-file", str(ready), *options],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(600):
+            if ready.exists() or process.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert ready.exists(), process.stderr.read().decode() if process.stderr else ""
+        yield ready.read_text().strip()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _load_in_a_process(base_url, budget_dir, day, start, results):
     start.wait()
     client = FranceTravailClient(
         credentials=CLIENT,
-        token_url=token_url,
-        api_url=api_url,
+        token_url=f"{base_url}/connexion/oauth2/access_token?realm=%2Fpartenaire",
+        api_url=f"{base_url}/partenaire",
         bucket_store=FileBucketStore(budget_dir),
     )
     with client:
@@ -263,15 +296,15 @@ def _load_in_a_process(token_url, api_url, budget_dir, day, start, results):
 
 def test_eight_processes_sharing_a_file_budget_stay_under_the_quota(tmp_path):
     days = [TODAY - timedelta(days=n) for n in range(2, 10)]
-    config = SimulatorConfig(seed=11, offers_per_day=1000, latency_seconds=0.05)
+    options = ["--seed", "11", "--volume", "1000", "--latency", "0.05"]
     context = multiprocessing.get_context("spawn")
-    with SimulatorServer(config) as server, context.Manager() as manager:
-        results = manager.dict()
+    with simulator_process(tmp_path, *options) as base_url, context.Manager() as m:
+        results = m.dict()
         start = context.Barrier(len(days))
         workers = [
             context.Process(
                 target=_load_in_a_process,
-                args=(server.token_url, server.api_url, tmp_path, day, start, results),
+                args=(base_url, tmp_path / "budget", day, start, results),
             )
             for day in days
         ]
@@ -280,10 +313,15 @@ def test_eight_processes_sharing_a_file_budget_stay_under_the_quota(tmp_path):
         for worker in workers:
             worker.join(timeout=120)
         loaded = dict(results)
-        log = list(server.state.request_log)
-        truth = {
-            day.isoformat(): sorted(server.state.ids_created_on(day)) for day in days
-        }
+        with httpx.Client(base_url=f"{base_url}/_simulator") as admin:
+            log = [
+                SimpleNamespace(**record)
+                for record in admin.get("/requests").json()["requests"]
+            ]
+            truth = {
+                day.isoformat(): sorted(admin.get(f"/days/{day}/ids").json()["ids"])
+                for day in days
+            }
 
     assert [worker.exitcode for worker in workers] == [0] * 8
     assert {day: ids for day, (ids, _) in loaded.items()} == truth

@@ -1,0 +1,305 @@
+"""`ftpipe`: the pipeline's jobs from a shell, for cron users and for debugging.
+
+The commands run the same loads as the Dagster assets (`assets.loads`), with the same
+settings (environment variables and `.env`), and share the same request budget with
+any Dagster run on the machine:
+
+    ftpipe load 2026-12-01 [2026-12-03]   every offer created on those Paris days
+    ftpipe sweep [--days 31]              refresh updated offers, close withdrawn ones
+    ftpipe referentiels [NAME ...]        refresh the référentiels
+    ftpipe estimate 2026-11-01 2026-11-30 what a backfill of those days would cost
+    ftpipe upgrade                        create or upgrade the warehouse schema
+
+Progress goes to stderr; a summary table goes to stdout. The exit status is 0 on
+success, 1 when a load failed, 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+
+from assets.loads import load_day, refresh_referentiels, sweep_stock
+from assets.resources import FranceTravailResource, WarehouseResource
+from pipelines import settings
+from pipelines.calendar import PARIS
+from pipelines.francetravail import (
+    OFFRES_API,
+    REFERENTIELS,
+    FranceTravailClient,
+    OffresApi,
+    errors,
+)
+from pipelines.francetravail.offres import request_window
+from pipelines.warehouse import current_revision
+
+logger = logging.getLogger("pipelines.cli")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    settings.load_environment()
+    config = settings.Settings.from_env()
+    try:
+        return args.command(args, config)
+    except errors.FranceTravailError as error:
+        print(f"ftpipe: {error}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ftpipe",
+        description="Run the France Travail pipeline's jobs outside Dagster.",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log every request (INFO)"
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    load = commands.add_parser("load", help="load the offers of Paris days")
+    load.add_argument("first", type=_day, help="first day, YYYY-MM-DD")
+    load.add_argument("last", type=_day, nargs="?", help="last day (default: first)")
+    load.set_defaults(command=run_load)
+
+    sweep = commands.add_parser("sweep", help="re-read the open stock")
+    sweep.add_argument(
+        "--days", type=int, default=31, help="creation days swept, ending yesterday"
+    )
+    sweep.set_defaults(command=run_sweep)
+
+    referentiels = commands.add_parser("referentiels", help="refresh référentiels")
+    referentiels.add_argument(
+        "names", nargs="*", help=f"default: all of {', '.join(REFERENTIELS)}"
+    )
+    referentiels.set_defaults(command=run_referentiels)
+
+    estimate = commands.add_parser(
+        "estimate", help="requests and duration of a backfill, at the current quota"
+    )
+    estimate.add_argument("first", type=_day)
+    estimate.add_argument("last", type=_day)
+    estimate.set_defaults(command=run_estimate)
+
+    upgrade = commands.add_parser("upgrade", help="create or upgrade the schema")
+    upgrade.set_defaults(command=run_upgrade)
+    return parser
+
+
+def run_load(args: argparse.Namespace, config: settings.Settings) -> int:
+    days = _days(args.first, args.last or args.first)
+    francetravail, warehouse = _resources(config)
+    print(
+        f"Loading {len(days)} day(s) into {warehouse.redacted_url()}", file=sys.stderr
+    )
+    rows = []
+    failed = False
+    with francetravail.open_client() as client, warehouse.open_engine() as engine:
+        for day in days:
+            started = time.monotonic()
+            before = client.stats.snapshot()
+            try:
+                with _progress(f"{day}") as progress:
+                    load = load_day(
+                        client,
+                        engine,
+                        day,
+                        range_cap=config.range_cap,
+                        store_contacts=config.store_contacts,
+                        progress=progress,
+                    )
+            except errors.FranceTravailError as error:
+                print(f"{day}  failed: {error}", file=sys.stderr)
+                failed = True
+                if not error.retryable:
+                    break
+                continue
+            requests = client.stats.snapshot()["requests"] - before["requests"]
+            result = load.result
+            rows.append(
+                (
+                    day.isoformat(),
+                    result.inserted,
+                    result.updated,
+                    result.unchanged,
+                    load.report.expected,
+                    int(requests),
+                    f"{time.monotonic() - started:.1f}",
+                )
+            )
+    _print_table(
+        ("day", "inserted", "updated", "unchanged", "announced", "requests", "seconds"),
+        rows,
+    )
+    return 1 if failed else 0
+
+
+def run_sweep(args: argparse.Namespace, config: settings.Settings) -> int:
+    until = datetime.now(PARIS).date() - timedelta(days=1)
+    since = until - timedelta(days=args.days - 1)
+    francetravail, warehouse = _resources(config)
+    with francetravail.open_client() as client, warehouse.open_engine() as engine:
+        with _progress(f"stock {since}..{until}") as progress:
+            sweep = sweep_stock(
+                client,
+                engine,
+                since,
+                until,
+                range_cap=config.range_cap,
+                store_contacts=config.store_contacts,
+                progress=progress,
+            )
+        requests = client.stats.snapshot()["requests"]
+    result = sweep.result
+    _print_table(
+        ("span", "inserted", "updated", "closed", "reopened", "open", "requests"),
+        [
+            (
+                f"{since}..{until}",
+                result.inserted,
+                result.updated,
+                result.closed,
+                result.reopened,
+                result.still_open,
+                int(requests),
+            )
+        ],
+    )
+    return 0
+
+
+def run_referentiels(args: argparse.Namespace, config: settings.Settings) -> int:
+    names = args.names or list(REFERENTIELS)
+    unknown = sorted(set(names) - set(REFERENTIELS))
+    if unknown:
+        print(f"ftpipe: unknown référentiel(s): {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    francetravail, warehouse = _resources(config)
+    rows = []
+    with francetravail.open_client() as client, warehouse.open_engine() as engine:
+        for name, count in refresh_referentiels(client, engine, names):
+            print(f"référentiel {name}: {count} rows", file=sys.stderr)
+            rows.append((name, count))
+    _print_table(("référentiel", "rows"), rows)
+    return 0
+
+
+def run_estimate(args: argparse.Namespace, config: settings.Settings) -> int:
+    """Count each day's offers (one request a day) and price the backfill."""
+    days = _days(args.first, args.last)
+    francetravail, _ = _resources(config)
+    rows = []
+    total_requests = 0
+    with francetravail.open_client() as client:
+        api = OffresApi(client, range_cap=config.range_cap)
+        for day in days:
+            announced = api.count(request_window(day))
+            requests = api.estimate_requests(announced)
+            total_requests += requests
+            rows.append((day.isoformat(), announced, requests))
+        quota = _quota(client)
+    _print_table(("day", "offers in window", "requests"), rows)
+    seconds = total_requests / quota
+    print(
+        f"\n{len(days)} day(s): about {total_requests} requests, "
+        f"{_duration(seconds)} at {quota:g} requests/s "
+        f"(parallel runs share the quota: more runs do not make it shorter)."
+    )
+    return 0
+
+
+def run_upgrade(args: argparse.Namespace, config: settings.Settings) -> int:
+    _, warehouse = _resources(config)
+    with warehouse.open_engine() as engine:
+        print(f"{warehouse.redacted_url()} is at revision {current_revision(engine)}")
+    return 0
+
+
+def _resources(
+    config: settings.Settings,
+) -> tuple[FranceTravailResource, WarehouseResource]:
+    francetravail = FranceTravailResource(
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        token_url=config.token_url,
+        api_url=config.api_url,
+        ratelimit_url=config.ratelimit_url,
+        range_cap=config.range_cap,
+    )
+    warehouse = WarehouseResource(
+        database_url=config.database_url, store_contacts=config.store_contacts
+    )
+    return francetravail, warehouse
+
+
+def _quota(client: FranceTravailClient) -> float:
+    """The offers API's quota as the client knows it now (after the API's headers)."""
+    return client.limiter(OFFRES_API).requests_per_second
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int], None]]:
+    """A progress line on stderr, rewritten in place on a terminal."""
+    interactive = sys.stderr.isatty()
+    started = time.monotonic()
+
+    def report(read: int) -> None:
+        if interactive:
+            elapsed = time.monotonic() - started
+            print(
+                f"\r{label}  {read:>8,} offers read  {elapsed:6.1f} s",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    try:
+        yield report
+    finally:
+        if interactive:
+            print(file=sys.stderr)
+
+
+def _print_table(header: tuple[str, ...], rows: list[tuple]) -> None:
+    cells = [tuple(str(c) for c in header), *[tuple(str(c) for c in r) for r in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    for row in cells:
+        first, *rest = zip(row, widths, strict=True)
+        print("  ".join([first[0].ljust(first[1]), *(c.rjust(w) for c, w in rest)]))
+
+
+def _duration(seconds: float) -> str:
+    minutes = math.ceil(seconds / 60)
+    if minutes < 120:
+        return f"{minutes} min"
+    return f"{minutes / 60:.1f} h"
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a day written YYYY-MM-DD"
+        ) from None
+
+
+def _days(first: date, last: date) -> list[date]:
+    if last < first:
+        raise SystemExit(f"ftpipe: {last} comes before {first}")
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
