@@ -22,7 +22,7 @@ DEFAULT_SAMPLES_DIR = Path(__file__).resolve().parents[2] / "shared" / "samples"
 
 
 def samples_directory() -> Path:
-    """Where the captured responses are: ``FT_SAMPLES_DIR``, or ``../shared/samples``."""
+    """Where the captured responses are: ``FT_SAMPLES_DIR`` or ``../shared/samples``."""
     return Path(os.environ.get("FT_SAMPLES_DIR", DEFAULT_SAMPLES_DIR))
 
 
