@@ -45,8 +45,6 @@ from pipelines.simulator import (
     max_requests_in_window,
 )
 
-SAMPLES = Path("/work/shared/samples")
-SEARCH_SAMPLE = "offres_search_206_appellation404278_2024-11-27_trimmed.json"
 SEARCH_SAMPLE = "offres_search_206_appellation404278_2024-11-27_trimmed.json"
 CLIENT = Credentials("simulator-client", Secret("simulator-secret"))
 SEARCH = "/offres/search"
@@ -353,11 +351,11 @@ def test_a_spike_day_of_8000_loads_every_offer_once_within_the_cap(tmp_path):
     assert report.complete is True
 
 
-def test_replayed_real_bytes_are_read():
-    search = json.loads((SAMPLES / SEARCH_SAMPLE).read_text())
-    single = json.loads((SAMPLES / "offre_184TRJB_2024-11-28.json").read_text())
-    pays = json.loads((SAMPLES / "referentiel_pays.json").read_text())
-    server = SimulatorServer(SimulatorConfig(replay_dir=SAMPLES))
+def test_replayed_real_bytes_are_read(samples_dir):
+    search = json.loads((samples_dir / SEARCH_SAMPLE).read_text())
+    single = json.loads((samples_dir / "offre_184TRJB_2024-11-28.json").read_text())
+    pays = json.loads((samples_dir / "referentiel_pays.json").read_text())
+    server = SimulatorServer(SimulatorConfig(replay_dir=samples_dir))
     with server, client_for(server) as client:
         api = OffresApi(client)
         window = request_window(date(2024, 11, 27))

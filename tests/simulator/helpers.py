@@ -5,12 +5,9 @@ Quotas default to 1000 requests per second here so that only the quota tests mee
 
 from __future__ import annotations
 
-import os
 from datetime import date
-from pathlib import Path
 
 import httpx
-import pytest
 
 from pipelines.simulator import SimulatorConfig, SimulatorServer
 from pipelines.simulator.catalogue import ALL_API_NAMES, APIS_BY_NAME
@@ -74,15 +71,3 @@ def api_client(sim: SimulatorServer, *api_names: str) -> httpx.Client:
     return httpx.Client(
         base_url=sim.api_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
     )
-
-
-def samples_dir() -> Path:
-    """The shared captured responses, or a skip (a failure under CI) without them."""
-    default = Path(__file__).resolve().parents[3] / "shared" / "samples"
-    directory = Path(os.environ.get("FT_SAMPLES_DIR", default))
-    if not (directory / "referentiel_pays.json").is_file():
-        reason = f"captured samples not found in {directory} (set FT_SAMPLES_DIR)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return directory

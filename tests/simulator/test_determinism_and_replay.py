@@ -6,7 +6,7 @@ import json
 
 import httpx
 
-from .helpers import SEARCH_PATH, api_client, samples_dir
+from .helpers import SEARCH_PATH, api_client
 
 PATHS = [
     (SEARCH_PATH, {"range": "0-149"}),
@@ -37,8 +37,8 @@ def test_other_seed_serves_other_offers(start_simulator):
     assert bodies(first)[0] != bodies(other)[0]
 
 
-def test_replay_serves_the_captured_search_byte_for_byte(start_simulator):
-    captured = samples_dir()
+def test_replay_serves_the_captured_search_byte_for_byte(start_simulator, samples_dir):
+    captured = samples_dir
     search_file = (
         captured / "offres_search_206_appellation404278_2024-11-27_trimmed.json"
     )
@@ -63,8 +63,8 @@ def test_replay_serves_the_captured_search_byte_for_byte(start_simulator):
     assert past.headers["content-range"] == "offres -1--1/26"
 
 
-def test_replay_serves_the_captured_offer_and_pays(start_simulator):
-    captured = samples_dir()
+def test_replay_serves_the_captured_offer_and_pays(start_simulator, samples_dir):
+    captured = samples_dir
     sim = start_simulator(replay_dir=captured)
 
     with api_client(sim) as client:
@@ -81,8 +81,8 @@ def test_replay_serves_the_captured_offer_and_pays(start_simulator):
     assert len(regions.json()) == 18
 
 
-def test_replay_still_applies_auth_and_range_rules(start_simulator):
-    sim = start_simulator(replay_dir=samples_dir())
+def test_replay_still_applies_auth_and_range_rules(start_simulator, samples_dir):
+    sim = start_simulator(replay_dir=samples_dir)
 
     unauthenticated = httpx.get(sim.api_url + SEARCH_PATH)
     with api_client(sim) as client:
@@ -92,8 +92,8 @@ def test_replay_still_applies_auth_and_range_rules(start_simulator):
     assert too_wide.status_code == 400
 
 
-def test_samples_dir_serves_the_full_pays_referentiel(start_simulator):
-    sim = start_simulator(samples_dir=samples_dir())
+def test_samples_dir_serves_the_full_pays_referentiel(start_simulator, samples_dir):
+    sim = start_simulator(samples_dir=samples_dir)
 
     with api_client(sim) as client:
         pays = client.get("/offresdemploi/v2/referentiel/pays").json()
