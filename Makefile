@@ -8,8 +8,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# The demo keeps its runs and its warehouse apart from real ones.
+DEMO_DAGSTER_HOME := $(CURDIR)/.dagster_demo
 
-.PHONY: setup demo test lint format ui simulator bench bench-client bench-coverage bench-landing clean
+.PHONY: setup demo demo-ui test lint format ui simulator bench bench-client bench-coverage bench-landing clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -17,12 +19,19 @@ $(BIN)/uv:
 
 # Installs exactly the versions in uv.lock (and the project itself, editable).
 setup: $(BIN)/uv
-	$(BIN)/uv sync --frozen --all-groups --quiet
+	$(BIN)/uv sync --frozen --all-groups --all-extras --quiet
 	@mkdir -p $(DAGSTER_HOME)
 	@test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster.local.yaml $(DAGSTER_HOME)/dagster.yaml
 
 demo: setup
-	$(BIN)/python -m pipelines.demo
+	@mkdir -p $(DEMO_DAGSTER_HOME)
+	@test -f $(DEMO_DAGSTER_HOME)/dagster.yaml || cp dagster.local.yaml $(DEMO_DAGSTER_HOME)/dagster.yaml
+	DAGSTER_HOME=$(DEMO_DAGSTER_HOME) $(BIN)/python -m pipelines.demo
+
+# The Dagster UI on the demo's runs and its warehouse (data/demo.db).
+demo-ui: setup
+	DAGSTER_HOME=$(DEMO_DAGSTER_HOME) DATABASE_URL=sqlite:///data/demo.db \
+		$(BIN)/dagster dev -h 127.0.0.1 -p 3000
 
 test: setup
 	$(BIN)/ruff check .
@@ -56,4 +65,4 @@ bench-landing: setup
 	$(BIN)/python benchmarks/landing.py
 
 clean:
-	rm -rf $(VENV) .dagster_home data .pytest_cache .ruff_cache
+	rm -rf $(VENV) .dagster_home .dagster_demo data .pytest_cache .ruff_cache

@@ -193,7 +193,11 @@ def request_metadata(stats: dict) -> dict:
 
 
 def preview_markdown(offers: list[dict]) -> str:
-    """A short Markdown table of the first offers, for the asset page."""
+    """A short Markdown table of the first offers, for the asset page.
+
+    It runs after the load has committed, so it reads the offers defensively: a field
+    of an unexpected shape shows as empty rather than failing the step.
+    """
     if not offers:
         return "No offer was created on this day."
     lines = [
@@ -201,16 +205,29 @@ def preview_markdown(offers: list[dict]) -> str:
         "|---|---|---|---|---|",
     ]
     for offre in offers:
-        created = parse_api_datetime(offre["dateCreation"]).astimezone(PARIS)
+        place = offre.get("lieuTravail")
         cells = [
-            offre.get("id", ""),
-            offre.get("intitule", ""),
-            (offre.get("lieuTravail") or {}).get("libelle", ""),
-            offre.get("typeContrat", ""),
-            f"{created:%Y-%m-%d %H:%M}",
+            offre.get("id"),
+            offre.get("intitule"),
+            place.get("libelle") if isinstance(place, dict) else None,
+            offre.get("typeContrat"),
+            _paris_minute(offre.get("dateCreation")),
         ]
-        lines.append("| " + " | ".join(str(c).replace("|", "/") for c in cells) + " |")
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines)
+
+
+def _cell(value: object) -> str:
+    if value is None or isinstance(value, dict | list):
+        return ""
+    return str(value).replace("|", "/").replace("\n", " ")[:80]
+
+
+def _paris_minute(value: object) -> str:
+    try:
+        return f"{parse_api_datetime(str(value)).astimezone(PARIS):%Y-%m-%d %H:%M}"
+    except (ValueError, OverflowError):
+        return ""
 
 
 def _ids_unique_check(load: DayLoad) -> AssetCheckResult:

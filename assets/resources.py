@@ -6,6 +6,7 @@ so the Dagster UI shows variable names, never a secret.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from dagster import ConfigurableResource
 from sqlalchemy import make_url
@@ -21,6 +22,11 @@ from pipelines.francetravail import (
     errors,
 )
 from pipelines.warehouse import create_engine, upgrade
+from pipelines.warehouse.errors import (
+    check_connection,
+    check_supported,
+    describe_url,
+)
 
 
 class FranceTravailResource(ConfigurableResource):
@@ -41,8 +47,8 @@ class FranceTravailResource(ConfigurableResource):
         if not self.client_id or not self.client_secret:
             raise errors.AuthenticationError(
                 f"{settings.CLIENT_ID} and {settings.CLIENT_SECRET} are not set: "
-                "export the credentials of your francetravail.io application (or "
-                "put them in .env) before loading from the API."
+                "export the credentials of your francetravail.io application, or "
+                f"put them in {Path('.env').resolve()}, before loading from the API."
             )
         client = FranceTravailClient(
             credentials=Credentials(
@@ -68,14 +74,21 @@ class WarehouseResource(ConfigurableResource):
 
     @contextmanager
     def open_engine(self) -> Iterator[Engine]:
-        """An engine on an upgraded schema, disposed of when the block ends."""
+        """An engine on an upgraded schema, disposed of when the block ends.
+
+        Raises:
+            WarehouseError: the database is unsupported, missing or unreachable.
+        """
+        check_supported(make_url(self.database_url))
         engine = create_engine(self.database_url)
         try:
+            check_connection(engine)
             upgrade(engine)
             yield engine
         finally:
             engine.dispose()
 
     def redacted_url(self) -> str:
-        """The database URL with its password hidden, for metadata and logs."""
-        return make_url(self.database_url).render_as_string(hide_password=True)
+        """The database URL for metadata and logs: no password, no query (drivers
+        accept secrets there too), SQLite paths absolute."""
+        return describe_url(make_url(self.database_url))

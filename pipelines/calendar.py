@@ -44,17 +44,37 @@ def paris_day_window(day: date) -> TimeWindow:
 
 
 def parse_api_datetime(value: str) -> datetime:
-    """Parse an API timestamp such as ``2024-11-27T14:45:20.137Z`` into aware UTC."""
+    """Parse an API timestamp such as ``2024-11-27T14:45:20.137Z`` into aware UTC.
+
+    The instant returned can always be placed on a Paris day (`paris_date`).
+
+    Raises:
+        ValueError: the text is not a timestamp, or its instant lies outside the
+            years 1 to 9999 in UTC or in Paris time (``9999-12-31T23:59:59Z`` is already
+            year 10000 in Paris).
+    """
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if parsed.tzinfo is None:
         # The API writes UTC with a trailing Z; a bare timestamp is read the same way.
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        instant = parsed.astimezone(UTC)
+        instant.astimezone(PARIS)
+    except OverflowError:
+        raise ValueError(f"timestamp {value!r} is out of the readable range") from None
+    return instant
 
 
 def paris_date(instant: datetime) -> date:
-    """The Paris calendar day an instant falls on."""
-    return instant.astimezone(PARIS).date()
+    """The Paris calendar day an instant falls on.
+
+    Raises:
+        ValueError: the day lies outside the years 1 to 9999.
+    """
+    try:
+        return instant.astimezone(PARIS).date()
+    except OverflowError:
+        raise ValueError(f"{instant} has no Paris day in years 1 to 9999") from None
 
 
 def parse_partition_key(key: str) -> date:

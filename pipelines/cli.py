@@ -38,6 +38,7 @@ from pipelines.francetravail import (
 )
 from pipelines.francetravail.offres import request_window
 from pipelines.warehouse import current_revision
+from pipelines.warehouse.errors import WarehouseError
 
 logger = logging.getLogger("pipelines.cli")
 
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     config = settings.Settings.from_env()
     try:
         return args.command(args, config)
-    except errors.FranceTravailError as error:
+    except (errors.FranceTravailError, WarehouseError) as error:
         print(f"ftpipe: {error}", file=sys.stderr)
         return 1
 
@@ -99,6 +100,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def run_load(args: argparse.Namespace, config: settings.Settings) -> int:
     days = _days(args.first, args.last or args.first)
+    today = datetime.now(PARIS).date()
+    if days[-1] > today:
+        print(f"ftpipe: {days[-1]} is in the future (Paris time)", file=sys.stderr)
+        return 2
+    if days[-1] == today:
+        print(
+            f"warning: {today} is today: its offers are still arriving, so load it "
+            "again tomorrow to complete it",
+            file=sys.stderr,
+        )
     francetravail, warehouse = _resources(config)
     print(
         f"Loading {len(days)} day(s) into {warehouse.redacted_url()}", file=sys.stderr
@@ -138,10 +149,24 @@ def run_load(args: argparse.Namespace, config: settings.Settings) -> int:
                     f"{time.monotonic() - started:.1f}",
                 )
             )
-    _print_table(
-        ("day", "inserted", "updated", "unchanged", "announced", "requests", "seconds"),
-        rows,
-    )
+    if rows:
+        _print_table(
+            (
+                "day",
+                "inserted",
+                "updated",
+                "unchanged",
+                "in window",
+                "requests",
+                "secs",
+            ),
+            rows,
+        )
+        print(
+            "(in window: offers the API announced for the request window, which is "
+            "padded by an hour or two past the day; only the day's offers are kept)",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 
@@ -280,10 +305,11 @@ def _print_table(header: tuple[str, ...], rows: list[tuple]) -> None:
 
 
 def _duration(seconds: float) -> str:
-    minutes = math.ceil(seconds / 60)
-    if minutes < 120:
-        return f"{minutes} min"
-    return f"{minutes / 60:.1f} h"
+    if seconds < 120:
+        return f"{math.ceil(seconds)} s"
+    if seconds < 7200:
+        return f"{math.ceil(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def _day(text: str) -> date:
@@ -297,7 +323,7 @@ def _day(text: str) -> date:
 
 def _days(first: date, last: date) -> list[date]:
     if last < first:
-        raise SystemExit(f"ftpipe: {last} comes before {first}")
+        raise SystemExit(f"ftpipe: the last day {last} comes before the first, {first}")
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 

@@ -10,9 +10,19 @@ from __future__ import annotations
 
 import os
 
-from dagster import Definitions, EnvVar
+from dagster import Definitions, EnvVar, in_process_executor
 
-from assets import checks, offres, referentiels, schedules
+from assets import (
+    agences,
+    checks,
+    indicateurs,
+    labonneboite,
+    marche_travail,
+    offres,
+    referentiels,
+    rome,
+    schedules,
+)
 from assets.resources import FranceTravailResource, WarehouseResource
 from pipelines import settings
 
@@ -51,10 +61,22 @@ defs = Definitions(
     assets=[
         offres.offres,
         offres.offres_stock,
+        indicateurs.offres_indicateurs_jour,
         referentiels.referentiels,
+        *rome.rome_assets,
+        labonneboite.labonneboite_entreprises,
+        marche_travail.marche_travail_indicateurs,
+        agences.agences,
     ],
     asset_checks=checks.asset_checks,
     jobs=schedules.jobs,
     schedules=schedules.schedules,
+    sensors=schedules.sensors,
     resources={"francetravail": francetravail, "warehouse": warehouse},
+    # Each run executes its steps one after another in the run's own process. The runs
+    # here are one load each (a day, a référentiel refresh) and its checks, paced by
+    # the API's quota: a process per step (the multiprocess default) only added a
+    # Python start-up per step, several seconds on a small machine, and no speed. Work
+    # scales out across runs instead: the run queue, the pools and the run launcher.
+    executor=in_process_executor,
 )

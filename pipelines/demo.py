@@ -32,7 +32,7 @@ from pipelines import settings
 from pipelines.calendar import PARIS
 from pipelines.warehouse import create_engine
 
-DEMO_DATABASE_URL = "sqlite:///data/francetravail.db"
+DEMO_DATABASE_URL = "sqlite:///data/demo.db"
 SIMULATOR_CLIENT_ID = "simulator-client"
 SIMULATOR_CLIENT_SECRET = "simulator-secret"
 READY_TIMEOUT_SECONDS = 60
@@ -177,9 +177,9 @@ def print_summary(days: list[date], elapsed: float) -> None:
     for label, count in top:
         print(f"  {label or '(no département)':<30} {count:>6}")
     print(
-        "\nQuery it yourself:  sqlite3 data/francetravail.db "
+        "\nQuery it yourself:  sqlite3 data/demo.db "
         "'SELECT * FROM offres_ouvertes LIMIT 5'"
-        "\nOr browse the runs: make ui  (http://127.0.0.1:3000)"
+        "\nOr browse the demo's runs: make demo-ui  (http://127.0.0.1:3000)"
     )
 
 

@@ -6,12 +6,18 @@ reused until shortly before it expires, and when several threads need a new one 
 once, a single request serves them all. The token endpoint's OAuth errors cannot be
 fixed by retrying, so they fail at once with a sentence that says what to change; its
 429, 5xx and network failures are retried within the `RetryPolicy`.
+
+Every token received is handed to the client's `Redactor` at once, so that no error
+message built from server text can show it, even after it was replaced; a token that
+could not travel in an HTTP header (control, blank or non-ASCII characters) is refused
+like a missing one, never sent.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -22,14 +28,25 @@ from pipelines.francetravail import errors
 from pipelines.francetravail.catalogue import ApiSpec
 from pipelines.francetravail.clock import Clock
 from pipelines.francetravail.logs import log_request, log_wait
-from pipelines.francetravail.retry import RetryBudget, RetryPolicy, parse_retry_after
+from pipelines.francetravail.redaction import Redactor
+from pipelines.francetravail.retry import (
+    RetryBudget,
+    RetryPolicy,
+    describe_wait,
+    parse_retry_after,
+)
 from pipelines.francetravail.stats import RequestStats
+from pipelines.francetravail.transfer import Received, exchange
 
 # A token is renewed this long before it expires (at most), so a request never leaves
 # with a token that dies on the way.
 MAX_EXPIRY_MARGIN = 60.0
 # For short-lived tokens the margin is this share of the lifetime instead.
 EXPIRY_MARGIN_SHARE = 0.1
+# What a bearer token may hold to travel in an Authorization header: visible ASCII,
+# no blank. Anything else (a CR/LF that would inject a header, a non-ASCII character
+# httpx cannot encode) is refused on arrival.
+_SENDABLE_TOKEN = re.compile(r"[\x21-\x7e]+")
 
 
 class Secret:
@@ -133,6 +150,8 @@ class TokenProvider:
         clock: the time source of the expiry checks and retry waits.
         retry: bounds of the retries on 429, 5xx and network failures.
         stats: where token requests and refreshes are counted.
+        redactor: told every token received, and used to quote the endpoint's errors.
+        deadline: seconds one request to the endpoint may take, body included.
     """
 
     def __init__(
@@ -145,6 +164,8 @@ class TokenProvider:
         clock: Clock,
         retry: RetryPolicy,
         stats: RequestStats,
+        redactor: Redactor,
+        deadline: float,
     ) -> None:
         self._http = http
         self._token_url = token_url
@@ -153,6 +174,8 @@ class TokenProvider:
         self._clock = clock
         self._retry = retry
         self._stats = stats
+        self._redactor = redactor
+        self._deadline = deadline
         self._lock = threading.Lock()
         self._token: AccessToken | None = None
         self._fetched = 0
@@ -182,7 +205,7 @@ class TokenProvider:
         while True:
             attempt = budget.failures + 1
             try:
-                response = self._post()
+                received = self._post(budget)
             except httpx.TransportError as error:
                 failure = errors.NetworkError(
                     f"Could not reach the token endpoint ({type(error).__name__}) "
@@ -193,20 +216,21 @@ class TokenProvider:
                 self._wait_or_fail(budget, None, type(error).__name__, failure, error)
                 continue
 
+            response = received.response
             status = response.status_code
             if status in (400, 401):
-                raise self._refusal(response)
+                raise self._refusal(received)
             if status == 200:
-                token = self._read_token(response)
-                if token is not None:
+                token = self._read_token(received)
+                if isinstance(token, AccessToken):
                     return self._count(token)
                 failure = errors.UnexpectedResponse(
-                    "The token endpoint answered 200 without a usable access token: "
-                    "check that the token URL is the OAuth2 endpoint, then retry.",
+                    f"The token endpoint answered 200 {token}: check that the token "
+                    "URL is the OAuth2 endpoint, then retry.",
                     api=self._api.title,
                     status=status,
                 )
-                self._wait_or_fail(budget, None, "unreadable token", failure)
+                self._wait_or_fail(budget, None, "unusable token", failure)
                 continue
             if status == 429 or status >= 500:
                 retry_after = parse_retry_after(
@@ -223,7 +247,7 @@ class TokenProvider:
                 status=status,
             )
 
-    def _post(self) -> httpx.Response:
+    def _post(self, budget: RetryBudget) -> Received:
         """One request to the token endpoint, logged without its form."""
         form = {
             "grant_type": "client_credentials",
@@ -233,17 +257,24 @@ class TokenProvider:
         }
         self._stats.add("token_requests")
         started = time.perf_counter()
+        request = self._http.build_request(
+            "POST", self._token_url, data=form, headers={"Accept": "application/json"}
+        )
+        deadline = min(
+            self._clock.now() + self._deadline,
+            budget.started + self._retry.max_elapsed,
+        )
         try:
-            response = self._http.post(
-                self._token_url, data=form, headers={"Accept": "application/json"}
+            received = exchange(
+                self._http, request, deadline=deadline, clock=self._clock
             )
         except httpx.TransportError as error:
             elapsed = time.perf_counter() - started
             log_request("POST", self._token_url, type(error).__name__, elapsed)
             raise
         elapsed = time.perf_counter() - started
-        log_request("POST", self._token_url, response.status_code, elapsed)
-        return response
+        log_request("POST", self._token_url, received.response.status_code, elapsed)
+        return received
 
     def _count(self, token: AccessToken) -> AccessToken:
         self._fetched += 1
@@ -270,15 +301,24 @@ class TokenProvider:
             status=status,
         )
 
-    def _read_token(self, response: httpx.Response) -> AccessToken | None:
+    def _read_token(self, received: Received) -> AccessToken | str:
+        """The token of a 200, or why there is none usable (to end a sentence)."""
+        unusable = "without a usable access token"
         try:
-            body = json.loads(response.content)
+            body = json.loads(received.content)
             value = body["access_token"]
             lifetime = float(body.get("expires_in", 1499))
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return None
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            return unusable
         if not isinstance(value, str) or not value or lifetime <= 0:
-            return None
+            return unusable
+        # Masked from every message from now on, whether it is used or not.
+        self._redactor.remember(value)
+        if not _SENDABLE_TOKEN.fullmatch(value):
+            return (
+                "with an access token that cannot travel in an HTTP header (control, "
+                "blank or non-ASCII characters)"
+            )
         margin = min(MAX_EXPIRY_MARGIN, lifetime * EXPIRY_MARGIN_SHARE)
         scopes = tuple(str(body.get("scope") or self._api.scope).split())
         return AccessToken(
@@ -287,8 +327,12 @@ class TokenProvider:
             renew_at=self._clock.now() + lifetime - margin,
         )
 
-    def _refusal(self, response: httpx.Response) -> errors.FranceTravailError:
-        code, description = _oauth_error(response)
+    def _refusal(self, received: Received) -> errors.FranceTravailError:
+        response = received.response
+        code, description = _oauth_error(received)
+        # The endpoint may echo the form it was sent, client secret included.
+        code = self._redactor.quote(code, limit=60)
+        description = self._redactor.quote(description)
         detail = f"{code}: {description}" if description else code
         if code == "invalid_scope":
             return errors.AccessDenied(
@@ -312,9 +356,9 @@ class TokenProvider:
     def _raise_if_too_long(self, retry_after: float | None, status: int) -> None:
         if retry_after is not None and retry_after > self._retry.max_retry_after:
             raise errors.RetryLater(
-                f"The token endpoint asked to wait {retry_after:.0f} s ({status}), "
-                f"longer than the {self._retry.max_retry_after:.0f} s a worker may "
-                "sleep: retry after that wait.",
+                f"The token endpoint asked to wait {describe_wait(retry_after)} "
+                f"({status}), longer than the {self._retry.max_retry_after:.0f} s a "
+                "worker may sleep: retry after that wait.",
                 wait_seconds=retry_after,
                 api=self._api.title,
                 status=status,
@@ -344,11 +388,12 @@ class TokenProvider:
         self._clock.sleep(wait)
 
 
-def _oauth_error(response: httpx.Response) -> tuple[str, str]:
-    """The ``error`` and ``error_description`` of an OAuth2 error body."""
+def _oauth_error(received: Received) -> tuple[str, str]:
+    """The ``error`` and ``error_description`` of an OAuth2 error body, unquoted."""
+    response = received.response
     try:
-        body = json.loads(response.content)
-    except ValueError:
+        body = json.loads(received.content)
+    except (ValueError, RecursionError):
         return f"HTTP {response.status_code}", ""
     if not isinstance(body, dict):
         return f"HTTP {response.status_code}", ""

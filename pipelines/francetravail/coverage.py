@@ -28,6 +28,7 @@ from typing import Any
 from pipelines.calendar import TimeWindow, paris_date, parse_api_datetime
 from pipelines.francetravail import errors
 from pipelines.francetravail.days import format_api_datetime
+from pipelines.francetravail.redaction import quote
 
 # Facets tried, in order, on a one-second window still over the cap.
 SPLIT_FACETS = ("origineOffre", "typeContrat", "departement")
@@ -59,7 +60,8 @@ class Slice:
             f"{format_api_datetime(self.window.end)}"
         )
         for name, value in self.facets:
-            text += f" {name}={value}"
+            # Facet values come from the API's référentiels: quoted like server text.
+            text += f" {name}={quote(value, limit=60)}"
         return text
 
 
@@ -137,21 +139,27 @@ class WindowReport:
         total: offers its first page announced.
         fetched: distinct offers its pages returned.
         pages: requests its pages took.
+        total_changed: a later page announced another total, and no read of the slice
+            settled it: the pages may have shifted under the read.
     """
 
     slice: Slice
     total: int
     fetched: int = 0
     pages: int = 0
+    total_changed: bool = False
 
     @property
     def missing(self) -> int:
         return max(0, self.total - self.fetched)
 
 
-@dataclass(frozen=True)
+@dataclass
 class SplitReport:
-    """A window over the cap, its total, and what its slices announced together."""
+    """A window over the cap, its total, and what its slices announced together.
+
+    ``slices_total`` follows the slices that were read again after their total changed.
+    """
 
     slice: Slice
     total: int
@@ -175,6 +183,8 @@ class CoverageReport:
         unique: distinct offers fetched (each one yielded once).
         received: offers received, counting each time one came again.
         requests: HTTP requests sent (retries included).
+        rereads: slices read again from their first page because their total changed
+            while they were read.
         windows: the leaf slices, with their totals and what they returned.
         split_windows: the windows that were split, with their slices' totals.
     """
@@ -185,6 +195,7 @@ class CoverageReport:
     unique: int = 0
     received: int = 0
     requests: int = 0
+    rereads: int = 0
     windows: list[WindowReport] = field(default_factory=list)
     split_windows: list[SplitReport] = field(default_factory=list)
     _per_day: Counter[date | None] = field(default_factory=Counter, repr=False)
@@ -216,10 +227,12 @@ class CoverageReport:
 
     @property
     def complete(self) -> bool:
-        """Every offer announced, by the window and by each slice, was fetched."""
+        """Every offer announced, by the window and by each slice, was fetched, and
+        every slice's total held still while it was read."""
         return (
             self.missing == 0
             and all(leaf.missing == 0 for leaf in self.windows)
+            and not any(leaf.total_changed for leaf in self.windows)
             and all(split.gap == 0 for split in self.split_windows)
         )
 
@@ -245,6 +258,7 @@ class CoverageReport:
             "offers_missing": self.missing,
             "leaf_windows_total": self.leaf_total,
             "requests": self.requests,
+            "slices_read_again": self.rereads,
             "leaf_windows": self.leaves,
             "windows_split": self.splits,
             "complete": self.complete,

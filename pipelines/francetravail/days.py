@@ -21,6 +21,7 @@ from pipelines.calendar import (
     paris_day_window,
     parse_api_datetime,
 )
+from pipelines.francetravail.redaction import quote
 
 logger = logging.getLogger("pipelines.francetravail")
 
@@ -49,8 +50,8 @@ def created_on(
 ) -> list[dict]:
     """The offers whose ``dateCreation`` falls on the Paris days given, in order.
 
-    An offer without a readable creation date cannot be placed on a day: it is left
-    out, with a warning.
+    An offer without a readable creation date (absent, malformed, or out of the years
+    1 to 9999) cannot be placed on a day: it is left out, with a warning.
     """
     last_day = first_day if last_day is None else last_day
     kept = []
@@ -60,7 +61,7 @@ def created_on(
         except (KeyError, TypeError, ValueError):
             logger.warning(
                 "francetravail.offer_without_date id=%s",
-                offer.get("id"),
+                quote(offer.get("id"), limit=40),
                 extra={"event": "francetravail.offer_without_date"},
             )
             continue

@@ -16,17 +16,21 @@ only it and `RetryLater.wait_seconds`.
     │                                    405, 422...); carries `message` and `code`
     ├── TransientError             yes   still failing once the retries were spent
     │   ├── ServerError            yes     5xx answers
-    │   ├── NetworkError           yes     timeouts, refused or broken connections
-    │   └── UnexpectedResponse     yes     truncated or non-JSON body, unreadable
+    │   ├── NetworkError           yes     timeouts, refused or broken connections,
+    │   │                                  an answer still arriving at its deadline
+    │   └── UnexpectedResponse     yes     truncated, undecodable, non-JSON or
+    │                                      absurdly nested body, unreadable
     │                                      Content-Range, a page that does not match
     │                                      the range it was asked for
     ├── RetryLater                 yes   wait `wait_seconds`, then try again
     │   └── Throttled              yes     429 answers outlasted the retry budget
-    └── CoverageError              yes   fewer offers fetched than the API announced
+    └── CoverageError              yes   fewer offers fetched than the API announced,
+        │                                or a total that kept changing under the read
         └── WindowTooDense         no      no split brings a window under the cap
 
 Messages are one sentence: what was refused, then what to do. They never contain a
-secret: no client secret, no token, no Authorization header.
+secret: no client secret, no token, no Authorization header; server text they quote
+is masked and cut short first (see `redaction`).
 """
 
 from __future__ import annotations
@@ -139,10 +143,11 @@ class Throttled(RetryLater):
 
 
 class CoverageError(FranceTravailError):
-    """Fewer offers were fetched than the API announced for a window.
+    """Fewer offers were fetched than the API announced for a window, or a slice's
+    total kept changing while it was read.
 
-    Offers withdrawn while a window is read are the usual cause, so a later run can
-    succeed.
+    Offers created or withdrawn while a window is read are the usual cause, so a later
+    run can succeed.
 
     Attributes:
         missing: how many offers are missing.

@@ -4,18 +4,22 @@
 token, waits until the API's shared budget admits it, sends it, and reads the answer,
 response by response:
 
-- 2xx: the body is decoded as JSON; a truncated or non-JSON body is retried, never
-  read as "no data";
+- 2xx: the body is decoded as JSON; a truncated, undecodable, non-JSON or absurdly
+  nested body is retried, never read as "no data";
 - 401: the token is dropped, a fresh one fetched (once for every thread that saw it
   fail) and the request replayed; a second 401 in a row is an authentication error;
 - 403: the application lacks the API's scope or habilitation: `errors.AccessDenied`;
 - other 4xx: the request itself is wrong: `errors.RequestRejected`, with the API's
   ``message`` and ``codeErreur``;
 - 429: wait what ``Retry-After`` says (or a jittered backoff), holding every process of
-  the budget; a wait longer than the policy allows raises `errors.RetryLater`;
+  the budget; a wait longer than the policy allows raises `errors.RetryLater`, and
+  holds the others no longer than the policy's longest wait;
 - 5xx, 408, timeouts, broken connections: jittered exponential backoff.
 
-Retries are bounded in attempts and total time by the `RetryPolicy`.
+Retries are bounded in attempts and total time by the `RetryPolicy`, and each attempt
+by a deadline on the whole answer, body included (see `transfer`). Server text quoted
+in an error (the API's ``message``, a header) goes through the client's `Redactor`
+first: no secret the client holds or held, and no flood of text, reaches a message.
 """
 
 from __future__ import annotations
@@ -43,13 +47,22 @@ from pipelines.francetravail.ratelimit import (
     RateLimiter,
     bucket_key,
 )
-from pipelines.francetravail.retry import RetryBudget, RetryPolicy, parse_retry_after
+from pipelines.francetravail.redaction import QUOTE_LIMIT, Redactor
+from pipelines.francetravail.retry import (
+    RetryBudget,
+    RetryPolicy,
+    describe_wait,
+    parse_retry_after,
+)
 from pipelines.francetravail.stats import RequestStats
+from pipelines.francetravail.transfer import Received, exchange
 
 USER_AGENT = "francetravail-pipelines/0.1 (+httpx)"
 # Besides 5xx: 429 asks to slow down, and a 408 says the server gave up waiting for the
 # request, which a later attempt may not hit.
 _RETRYABLE_STATUSES = frozenset({408, 429})
+# Seconds one attempt may take, from sending to the last byte of the body.
+DEFAULT_DEADLINE = 60.0
 
 _T = TypeVar("_T")
 
@@ -84,6 +97,8 @@ class FranceTravailClient:
         clock: time source of every wait; tests pass a fake one.
         max_concurrency: requests in flight at once (pages fetched in parallel).
         timeout: seconds for connecting, and for each read or write.
+        deadline: seconds one attempt may take in all, body included; a server that
+            dribbles its answer is given up on after that (and the call retried).
         transport: an httpx transport, e.g. ``httpx.MockTransport`` in tests.
         rate_margin: how much longer than a second each window of a quota is: room
             for the milliseconds between a request's admission and its arrival.
@@ -100,11 +115,14 @@ class FranceTravailClient:
         clock: Clock | None = None,
         max_concurrency: int = 8,
         timeout: float = 30.0,
+        deadline: float = DEFAULT_DEADLINE,
         transport: httpx.BaseTransport | None = None,
         rate_margin: float = DEFAULT_MARGIN,
     ) -> None:
         if max_concurrency < 1:
             raise ValueError("max_concurrency must be at least 1")
+        if deadline <= 0:
+            raise ValueError("deadline must be positive")
         self._credentials = credentials
         self._token_url = token_url
         self._api_url = api_url.rstrip("/")
@@ -112,6 +130,8 @@ class FranceTravailClient:
         self._retry = retry or RetryPolicy()
         self._clock = clock or SystemClock()
         self._rate_margin = rate_margin
+        self._deadline = deadline
+        self._redactor = Redactor(credentials.client_secret.reveal())
         self.max_concurrency = max_concurrency
         self.stats = RequestStats()
         self._http = httpx.Client(
@@ -153,6 +173,11 @@ class FranceTravailClient:
     def clock(self) -> Clock:
         return self._clock
 
+    def quote(self, text: object, *, limit: int = QUOTE_LIMIT) -> str:
+        """Server text made fit for a message: no secret of this client, one bounded
+        line (see `redaction`)."""
+        return self._redactor.quote(text, limit=limit)
+
     def submit(self, function: Callable[..., _T], *args: Any) -> Future[_T]:
         """Run ``function(*args)`` on one of the client's worker threads."""
         with self._lock:
@@ -192,6 +217,8 @@ class FranceTravailClient:
                     clock=self._clock,
                     retry=self._retry,
                     stats=self.stats,
+                    redactor=self._redactor,
+                    deadline=self._deadline,
                 )
                 self._tokens[api.scope] = provider
             return provider
@@ -233,7 +260,9 @@ class FranceTravailClient:
 
         while True:
             try:
-                token, response = self._send_once(call, tokens, limiter, params, json)
+                token, received = self._send_once(
+                    call, tokens, limiter, budget, params, json
+                )
             except httpx.TransportError as error:
                 self._wait_or_raise(
                     call,
@@ -245,6 +274,7 @@ class FranceTravailClient:
                 )
                 continue
 
+            response = received.response
             status = response.status_code
             limiter.observe(response.headers)
             if status == 401:
@@ -262,7 +292,7 @@ class FranceTravailClient:
             previous_was_401 = False
 
             if 200 <= status < 300:
-                decoded = _decode(response)
+                decoded = _decode(received, self.quote)
                 if not isinstance(decoded, _Unreadable):
                     return ApiResponse(status, response.headers, decoded, call.sent)
                 self._wait_or_raise(
@@ -289,32 +319,25 @@ class FranceTravailClient:
                     status=status,
                 )
                 continue
-            raise _rejection(api, method, path, response)
+            raise _rejection(api, method, path, received, self.quote)
 
     def _send_once(
         self,
         call: _Call,
         tokens: TokenProvider,
         limiter: RateLimiter,
+        budget: RetryBudget,
         params: Mapping[str, Any] | None,
         body: Any,
-    ) -> tuple[AccessToken, httpx.Response]:
-        """One attempt: build with the current token, wait for a slot, send.
+    ) -> tuple[AccessToken, Received]:
+        """One attempt: build with the current token, wait for a slot, send, read.
 
         Raises:
-            httpx.TransportError: no answer came (timeout, refused, broken).
+            httpx.TransportError: no complete answer came (timeout, refused, broken,
+                past the attempt's deadline).
         """
         token = tokens.token()
-        request = self._http.build_request(
-            call.method,
-            call.url,
-            params=params,
-            json=body,
-            headers={
-                "Authorization": token.authorization,
-                "Accept": "application/json",
-            },
-        )
+        request = self._build(call, token, params, body)
         # Admission is the last step before sending: the budget records the instant
         # the request leaves.
         self.stats.add("seconds_paced", limiter.acquire())
@@ -326,12 +349,50 @@ class FranceTravailClient:
         self.stats.add("requests")
         if call.sent > 1:
             self.stats.add("retries")
-        return token, self._send(call, request)
+        # The attempt ends at its own deadline, or when the call's time is spent.
+        deadline = min(
+            self._clock.now() + self._deadline,
+            budget.started + self._retry.max_elapsed,
+        )
+        return token, self._send(call, request, deadline)
 
-    def _send(self, call: _Call, request: httpx.Request) -> httpx.Response:
+    def _build(
+        self,
+        call: _Call,
+        token: AccessToken,
+        params: Mapping[str, Any] | None,
+        body: Any,
+    ) -> httpx.Request:
+        """The request of one attempt, or a refusal that quotes no header value."""
+        try:
+            return self._http.build_request(
+                call.method,
+                call.url,
+                params=params,
+                json=body,
+                headers={
+                    "Authorization": token.authorization,
+                    "Accept": "application/json",
+                },
+            )
+        except ValueError:
+            # httpx's message names the offending value, the token maybe: the error
+            # is raised below, outside the handler, so that nothing chains it.
+            pass
+        raise errors.RequestRejected(
+            f"Cannot build {call.method} {call.path}: a header or parameter holds "
+            "characters HTTP does not allow; check the request parameters.",
+            api=call.api.title,
+        )
+
+    def _send(self, call: _Call, request: httpx.Request, deadline: float) -> Received:
         started = time.perf_counter()
         try:
-            response = self._http.send(request)
+            received = exchange(
+                self._http, request, deadline=deadline, clock=self._clock
+            )
+        except (httpx.UnsupportedProtocol, httpx.LocalProtocolError) as error:
+            refused = type(error).__name__
         except httpx.TransportError as error:
             log_request(
                 call.method,
@@ -339,20 +400,28 @@ class FranceTravailClient:
                 type(error).__name__,
                 time.perf_counter() - started,
             )
-            if isinstance(error, httpx.UnsupportedProtocol | httpx.LocalProtocolError):
-                raise errors.RequestRejected(
-                    f"Cannot send {call.method} {call.url} ({error}): check the "
-                    "API URL.",
-                    api=call.api.title,
-                ) from error
             raise
+        else:
+            log_request(
+                call.method,
+                str(request.url),
+                received.response.status_code,
+                time.perf_counter() - started,
+            )
+            return received
+
+        # httpx quotes the offending URL or header value in its message, which may
+        # hold the token: the error names the kind of failure only, and is raised
+        # outside the handler so that nothing chains the original.
         log_request(
-            call.method,
-            str(request.url),
-            response.status_code,
-            time.perf_counter() - started,
+            call.method, str(request.url), refused, time.perf_counter() - started
         )
-        return response
+        raise errors.RequestRejected(
+            f"Cannot send {call.method} {call.path} to {redact_url(self._api_url)} "
+            f"({refused}): the API URL or a request parameter is not valid HTTP; "
+            "check the API URL and the parameters.",
+            api=call.api.title,
+        )
 
     def _wait_or_raise(
         self,
@@ -368,11 +437,14 @@ class FranceTravailClient:
         """Sleep before the next attempt, or raise the error that ends the call."""
         api = call.api
         if retry_after is not None and retry_after > self._retry.max_retry_after:
-            limiter.hold(retry_after)
+            # Every process of the budget is held, but no longer than a worker may
+            # sleep: a hostile or broken header cannot stop them all for days. Each
+            # one that then meets the same answer raises and holds again.
+            limiter.hold(self._retry.max_retry_after)
             raise errors.RetryLater(
-                f"{api.title} asked to wait {retry_after:.0f} s ({cause}), longer "
-                f"than the {self._retry.max_retry_after:.0f} s a worker may sleep: "
-                "retry after that wait.",
+                f"{api.title} asked to wait {describe_wait(retry_after)} ({cause}), "
+                f"longer than the {self._retry.max_retry_after:.0f} s a worker may "
+                "sleep: retry after that wait.",
                 wait_seconds=retry_after,
                 api=api.title,
                 status=status,
@@ -413,26 +485,31 @@ class _Unreadable:
     reason: str
 
 
-def _decode(response: httpx.Response) -> Any:
+def _decode(received: Received, quote: Callable[..., str]) -> Any:
     """The JSON body of a 2xx answer, or an `_Unreadable` saying why there is none."""
-    content = response.content
-    declared = response.headers.get("Content-Length")
+    if received.unreadable is not None:
+        return _Unreadable(received.unreadable)
+    response, content = received.response, received.content
+    declared = response.headers.get("Content-Length", "")
     if (
-        declared is not None
-        and declared.isdigit()
+        declared.isdigit()
         and "Content-Encoding" not in response.headers
-        and int(declared) != len(content)
+        and (len(declared) > 18 or int(declared) != len(content))
     ):
-        return _Unreadable(f"truncated body ({len(content)} of {declared} bytes)")
+        return _Unreadable(
+            f"truncated body ({len(content)} of {quote(declared, limit=20)} bytes)"
+        )
     if response.status_code == 204 or not content.strip():
         if response.status_code == 204:
             return None
         return _Unreadable(f"empty body on a {response.status_code}")
     try:
         return jsonlib.loads(content)
+    except RecursionError:
+        return _Unreadable("JSON nested too deeply to read")
     except ValueError:
         kind = response.headers.get("Content-Type", "no content type")
-        return _Unreadable(f"non-JSON body ({kind})")
+        return _Unreadable(f"non-JSON body ({quote(kind, limit=60)})")
 
 
 def _exhausted(
@@ -485,11 +562,15 @@ _ADVICE = {
 
 
 def _rejection(
-    api: ApiSpec, method: str, path: str, response: httpx.Response
+    api: ApiSpec,
+    method: str,
+    path: str,
+    received: Received,
+    quote: Callable[..., str],
 ) -> errors.FranceTravailError:
     """The non-retryable error for a 3xx or 4xx answer other than 401 and 429."""
-    status = response.status_code
-    api_message, code = _error_fields(response)
+    status = received.response.status_code
+    api_message, code = _error_fields(received.content, quote)
     said = ""
     if api_message or code:
         said = ": " + "; ".join(
@@ -518,17 +599,19 @@ def _rejection(
     )
 
 
-def _error_fields(response: httpx.Response) -> tuple[str | None, str | None]:
-    """The ``message`` and ``codeErreur`` of an API error body, when it has them."""
+def _error_fields(
+    content: bytes, quote: Callable[..., str]
+) -> tuple[str | None, str | None]:
+    """The ``message`` and ``codeErreur`` of an API error body, quoted, when present."""
     try:
-        body = jsonlib.loads(response.content)
-    except ValueError:
+        body = jsonlib.loads(content)
+    except (ValueError, RecursionError):
         return None, None
     if not isinstance(body, dict):
         return None, None
-    message = body.get("message")
-    code = body.get("codeErreur")
-    return (
-        str(message) if message not in (None, "") else None,
-        str(code) if code not in (None, "") else None,
-    )
+
+    def field(name: str, limit: int) -> str | None:
+        value = body.get(name)
+        return None if value in (None, "") else quote(value, limit=limit) or None
+
+    return field("message", QUOTE_LIMIT), field("codeErreur", 60)

@@ -7,10 +7,20 @@ workers, and yields each offer once, page by page, as pages arrive. Its
 `CoverageReport` is left in `OffresApi.last_report`, filled as the read goes, and the
 read fails with `errors.CoverageError` when more offers are missing than the tolerance
 allows.
+
+A slice's total can change while its pages are read: an offer created or withdrawn
+shifts every later offer by one place, so a page may repeat an offer already read or
+skip one never seen, and a grown total has pages the plan never asked for. Every page
+therefore carries its total, and a page whose total differs from its slice's probe
+sends the slice back to its first page: it is probed and read again whole, offers
+already yielded are not yielded twice, and pages of the earlier pass still arriving
+only add offers. A slice whose total still moves after `MAX_REREADS` new reads fails
+the read with a retryable `errors.CoverageError`: the result never passes as complete.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import deque
 from collections.abc import Iterator, Mapping
@@ -54,6 +64,11 @@ DEFAULT_TOLERANCE = 0.005
 _RESERVED = frozenset({"range", "minCreationDate", "maxCreationDate"})
 # origineOffre: 1 = France Travail, 2 = partners; every offer is one or the other.
 _ORIGINS = ["1", "2"]
+# How many times one slice is read again because its total changed under the read,
+# before the read gives up.
+MAX_REREADS = 2
+
+logger = logging.getLogger(__name__)
 
 
 class OffresApi:
@@ -112,7 +127,7 @@ class OffresApi:
                 api_message=error.message,
                 code=error.code,
             ) from error
-        return read_page(page, response, OFFRES_API.title)
+        return read_page(page, response, OFFRES_API.title, self.client.quote)
 
     def get_offer(self, offer_id: str) -> dict[str, Any] | None:
         """One offer by id; None when the API no longer serves it (204)."""
@@ -124,9 +139,10 @@ class OffresApi:
         if response.status == 204:
             return None
         if not isinstance(response.data, dict):
+            shown = self.client.quote(offer_id, limit=40)
             raise errors.UnexpectedResponse(
-                f"{OFFRES_API.title} sent offer {offer_id} as something other than "
-                "an object: retry; if it persists, the API's format has changed.",
+                f"{OFFRES_API.title} sent offer {shown} as something other than an "
+                "object: retry; if it persists, the API's format has changed.",
                 api=OFFRES_API.title,
                 status=response.status,
             )
@@ -211,16 +227,22 @@ class OffresApi:
 
 @dataclass(eq=False)
 class _Node:
-    """A slice being read: a leaf read page by page, or a window split further."""
+    """A slice being read: a leaf read page by page, or a window split further.
+
+    ``generation`` counts the passes over the slice: it grows each time the slice is
+    read again, and a page sent for an earlier pass no longer speaks for its total.
+    """
 
     slice: Slice
     parent: _Node | None = None
     total: int | None = None
     leaf: WindowReport | None = None
     ids: set[str] = field(default_factory=set)
+    generation: int = 0
     slices: int = 0
     slices_left: int = 0
     slices_total: int = 0
+    split: SplitReport | None = None
 
 
 @dataclass(frozen=True)
@@ -228,6 +250,7 @@ class _Task:
     node: _Node
     page: PageRange
     probe: bool
+    generation: int = 0
 
 
 class _WindowRead:
@@ -252,11 +275,9 @@ class _WindowRead:
 
     def pages(self, root_slice: Slice) -> Iterator[list[dict[str, Any]]]:
         root = _Node(root_slice)
-        first = first_page(self._api.page_size)
         # The first probe alone: nothing else can be planned before its total.
-        probe = self._fetch(_Task(root, first, probe=True))
-        self._report.expected = probe.total
-        yield from self._take(_Task(root, first, probe=True), probe)
+        task = _Task(root, first_page(self._api.page_size), probe=True)
+        yield from self._take(task, self._fetch(task))
 
         in_flight: dict[Future[SearchPage], _Task] = {}
         try:
@@ -281,9 +302,13 @@ class _WindowRead:
     def _take(self, task: _Task, page: SearchPage) -> Iterator[list[dict[str, Any]]]:
         node = task.node
         self._report.requests += page.requests
-        if task.probe:
+        current = task.generation == node.generation
+        if current and task.probe:
             self._settle(node, page)
-        if node.leaf is not None:
+        elif current and page.total != node.total:
+            self._read_again(node, page.total)
+            current = False
+        if current and node.leaf is not None:
             node.leaf.pages += page.requests
             node.ids.update(_id(offer) for offer in page.offers)
             node.leaf.fetched = len(node.ids)
@@ -301,15 +326,22 @@ class _WindowRead:
 
     def _settle(self, node: _Node, probe: SearchPage) -> None:
         """Make a probed slice a leaf (and plan its pages) or split it."""
-        node.total = probe.total
-        if node.parent is not None:
+        previous, node.total = node.total, probe.total
+        if node.parent is None:
+            self._report.expected = probe.total
+        elif previous is None:
             self._count_in_parent(node.parent, probe.total)
+        else:
+            self._recount_in_parent(node.parent, probe.total - previous)
 
         if probe.total <= self._api.range_cap:
             node.leaf = WindowReport(node.slice, probe.total)
             self._report.windows.append(node.leaf)
             ranges = page_ranges(probe.total, self._api.page_size, self._api.range_cap)
-            self._pending.extend(_Task(node, r, probe=False) for r in ranges[1:])
+            self._pending.extend(
+                _Task(node, r, probe=False, generation=node.generation)
+                for r in ranges[1:]
+            )
             return
 
         slices = split_slice(
@@ -326,18 +358,73 @@ class _WindowRead:
         for piece in reversed(slices):
             self._pending.appendleft(_Task(_Node(piece, node), first, probe=True))
 
+    def _read_again(self, node: _Node, seen: int) -> None:
+        """Send a slice whose total changed back to its first page.
+
+        Raises:
+            errors.CoverageError: the slice was already read again `MAX_REREADS`
+                times and its total still moves.
+        """
+        leaf = node.leaf
+        if leaf is not None:
+            leaf.total_changed = True
+        announced = node.total or 0
+        if node.generation >= MAX_REREADS:
+            raise errors.CoverageError(
+                f"The search {node.slice} announced {announced} offers, then {seen} "
+                f"on a later page, after {node.generation + 1} reads: offers are "
+                "created or withdrawn faster than it can be read; run the load again "
+                "later.",
+                missing=abs(seen - announced),
+                window=str(node.slice),
+            )
+
+        logger.warning(
+            "francetravail.total_changed slice=%s announced=%d seen=%d",
+            node.slice,
+            announced,
+            seen,
+            extra={
+                "event": "francetravail.total_changed",
+                "slice": str(node.slice),
+                "announced": announced,
+                "seen": seen,
+            },
+        )
+        self._report.rereads += 1
+        if leaf is not None:
+            self._report.windows.remove(leaf)
+            node.leaf = None
+        node.ids = set()
+        node.generation += 1
+        # Pages planned for the pass that changed would be read for nothing.
+        self._pending = deque(t for t in self._pending if t.node is not node)
+        self._pending.appendleft(
+            _Task(
+                node,
+                first_page(self._api.page_size),
+                probe=True,
+                generation=node.generation,
+            )
+        )
+
     def _count_in_parent(self, parent: _Node, total: int) -> None:
         parent.slices_total += total
         parent.slices_left -= 1
         if parent.slices_left == 0:
-            self._report.split_windows.append(
-                SplitReport(
-                    parent.slice,
-                    parent.total or 0,
-                    slices=parent.slices,
-                    slices_total=parent.slices_total,
-                )
+            parent.split = SplitReport(
+                parent.slice,
+                parent.total or 0,
+                slices=parent.slices,
+                slices_total=parent.slices_total,
             )
+            self._report.split_windows.append(parent.split)
+
+    def _recount_in_parent(self, parent: _Node, change: int) -> None:
+        """A slice read again announced ``change`` more offers than at first."""
+        parent.slices_total += change
+        if parent.split is not None:
+            parent.split.slices_total += change
 
 
 def _id(offer: dict[str, Any]) -> str:

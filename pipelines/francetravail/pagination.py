@@ -14,28 +14,35 @@ in total, in forms seen in the wild:
 The last page is decided from the total and the page size, not from 200 versus 206,
 which the API uses inconsistently on the last page. A page whose range does not match
 the request, or a header that cannot be read, is an error: never "no more data".
+Headers quoted in those errors are server text: they go through the client's redaction
+(`redaction.quote`) first.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines.francetravail import errors
 from pipelines.francetravail.http import ApiResponse
+from pipelines.francetravail.redaction import quote
 
 MAX_PAGE_SIZE = 150
 DEFAULT_RANGE_CAP = 3150
 
+# ASCII digits only, and few enough that every number reads as a plain int.
 _CONTENT_RANGE = re.compile(
     r"""^\s*
-    (?:(?P<unit>[A-Za-z][\w-]*)\s+)?          # "offres", optional
-    (?:(?P<first>-?\d+)-(?P<last>-?\d+)|\*)   # "0-149", "-1--1" or "*"
-    \s*/\s*(?P<total>\d+|\*)\s*$              # "/353" or "/*"
+    (?:(?P<unit>[A-Za-z][\w-]*)\s+)?                  # "offres", optional
+    (?:(?P<first>-?\d{1,18})-(?P<last>-?\d{1,18})|\*) # "0-149", "-1--1" or "*"
+    \s*/\s*(?P<total>\d{1,18}|\*)\s*$                 # "/353" or "/*"
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,
 )
+# Characters of a header quoted in an error.
+_SHOWN = 80
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,7 @@ def parse_content_range(value: str | None) -> ContentRange | None:
         return None
     match = _CONTENT_RANGE.match(value)
     if match is None:
-        raise ValueError(f"unreadable Content-Range {value!r}")
+        raise ValueError(f"unreadable Content-Range {quote(value, limit=_SHOWN)!r}")
     unit = match["unit"]
     total = None if match["total"] == "*" else int(match["total"])
     if match["first"] is None:
@@ -82,7 +89,7 @@ def parse_content_range(value: str | None) -> ContentRange | None:
         # The API's way of saying the requested range starts past the last offer.
         return ContentRange(unit, None, None, total)
     if first < 0 or last < first or (total is not None and last >= total):
-        raise ValueError(f"inconsistent Content-Range {value!r}")
+        raise ValueError(f"inconsistent Content-Range {quote(value, limit=_SHOWN)!r}")
     return ContentRange(unit, first, last, total)
 
 
@@ -156,8 +163,20 @@ class SearchPage:
     requests: int = 1
 
 
-def read_page(requested: PageRange, response: ApiResponse, api: str) -> SearchPage:
+def read_page(
+    requested: PageRange,
+    response: ApiResponse,
+    api: str,
+    redact: Callable[..., str] = quote,
+) -> SearchPage:
     """Check an answer of the search against its request and read it.
+
+    Args:
+        requested: the range asked for.
+        response: the answer.
+        api: the API's title, for messages.
+        redact: how server text is made fit for a message (the client's ``quote``,
+            which knows its secrets).
 
     Raises:
         errors.UnexpectedResponse: the header is unreadable, or the page does not
@@ -176,12 +195,13 @@ def read_page(requested: PageRange, response: ApiResponse, api: str) -> SearchPa
     try:
         content_range = parse_content_range(header)
     except ValueError as error:
-        raise mismatch(str(error)) from None
+        raise mismatch(redact(error)) from None
+    shown = redact(header, limit=_SHOWN) if header is not None else None
 
     if response.status == 204:
         total = 0 if content_range is None else content_range.total
         if total is None:
-            raise mismatch(f"a 204 whose Content-Range {header!r} gives no total")
+            raise mismatch(f"a 204 whose Content-Range {shown!r} gives no total")
         if total > requested.first:
             raise mismatch(f"no offer although Content-Range says {total} match")
         return SearchPage(requested, total, [], [], response.requests)
@@ -201,14 +221,14 @@ def read_page(requested: PageRange, response: ApiResponse, api: str) -> SearchPa
         return SearchPage(requested, len(offers), offers, filters, response.requests)
 
     if content_range.total is None:
-        raise mismatch(f"Content-Range {header!r} without a total")
+        raise mismatch(f"Content-Range {shown!r} without a total")
     total = content_range.total
     expected_last = min(requested.last, total - 1)
     if content_range.first != requested.first or content_range.last != expected_last:
-        raise mismatch(f"Content-Range {header!r}")
+        raise mismatch(f"Content-Range {shown!r}")
     if len(offers) != content_range.count:
         raise mismatch(
-            f"{len(offers)} offers where Content-Range {header!r} announces "
+            f"{len(offers)} offers where Content-Range {shown!r} announces "
             f"{content_range.count}"
         )
     return SearchPage(requested, total, offers, filters, response.requests)

@@ -22,6 +22,17 @@ Stores: in memory (one process), files under an ``fcntl`` lock (every process of
 host; the default) or Redis (every host). A 429 holds the shared budget for the wait it
 asked for, so every process backs off together instead of each one learning it on its
 own. Store keys are derived from a hash of the client id, never the id itself.
+
+What one answer can do to every process is bounded, since a single broken or hostile
+header would otherwise stop them all:
+
+- a hold lasts at most the limiter's ``max_wait`` (the policy's longest sleep);
+- a caller told to retry later reserves nothing, so giving up leaves no slot behind;
+- a quota header is followed only when it is a finite number up to
+  `MAX_REQUESTS_PER_SECOND`, and never below `MIN_REQUESTS_PER_SECOND`; other values
+  are ignored, with one warning per header;
+- an instant further than `HORIZON` ahead in a store (a corrupt file, an older client)
+  is forgotten.
 """
 
 from __future__ import annotations
@@ -40,6 +51,8 @@ from urllib.parse import unquote, urlsplit
 from pipelines.francetravail import errors
 from pipelines.francetravail.clock import Clock
 from pipelines.francetravail.logs import logger, redact_url
+from pipelines.francetravail.redaction import quote
+from pipelines.francetravail.retry import describe_wait
 
 # Windows of the budget are this share longer than a second: room for the milliseconds
 # between a request's admission and its arrival at the server, at a cost of 2 % of the
@@ -47,6 +60,15 @@ from pipelines.francetravail.logs import logger, redact_url
 DEFAULT_MARGIN = 0.02
 # A wait shorter than this is float noise, not a wait.
 _EPSILON = 1e-6
+# The range of quotas a header may set. No partner API publishes less than one request
+# per second, and a slower pace would make every process of the client id wait on one
+# header; a quota over a thousand is not one any API grants.
+MIN_REQUESTS_PER_SECOND = 1.0
+MAX_REQUESTS_PER_SECOND = 1000.0
+# How far ahead a store's instants may be. Holds and slot queues stay within a worker's
+# longest sleep (minutes); an instant further ahead can only come from a corrupt store,
+# and is forgotten.
+HORIZON = 86_400.0
 
 BURST_CAPACITY_HEADER = "X-Ratelimit-Burst-Capacity-Clientidlimiter"
 REMAINING_HEADER = "X-Ratelimit-Remaining-Clientidlimiter"
@@ -75,11 +97,15 @@ class BucketStore(Protocol):
     Waits are answered in seconds from that instant.
     """
 
-    def reserve(self, key: str, interval: float, now: Now) -> float:
+    def reserve(self, key: str, interval: float, limit: float, now: Now) -> float:
         """Take the next free slot of ``key`` and move it ``interval`` later.
 
+        A slot further than ``limit`` seconds away is not taken: the caller will not
+        wait that long, and a slot reserved by no one would delay everyone else.
+
         Returns:
-            Seconds until the reserved slot starts (zero if it is free).
+            Seconds until the slot starts (zero if it is free); more than ``limit``
+            when nothing was reserved.
         """
         ...
 
@@ -116,12 +142,15 @@ class _Budget:
         self.held = held
         self.departures = departures or []
 
-    def reserve(self, interval: float, now: float) -> float:
+    def reserve(self, interval: float, limit: float, now: float) -> float:
+        self.heal(now)
         slot = max(now, self.slot)
-        self.slot = slot + interval
+        if slot - now <= limit:
+            self.slot = slot + interval
         return slot - now
 
     def admit(self, count: int, window: float, now: float) -> float:
+        self.heal(now)
         recent = self.departures[-count:]
         if len(recent) == count:
             wait = recent[0] + window - now
@@ -131,9 +160,24 @@ class _Budget:
         return 0.0
 
     def hold(self, seconds: float, now: float) -> None:
+        self.heal(now)
         until = now + seconds
         self.slot = max(self.slot, until)
         self.held = max(self.held, until)
+
+    def held_for(self, now: float) -> float:
+        self.heal(now)
+        return self.held - now
+
+    def heal(self, now: float) -> None:
+        """Forget instants beyond the horizon: only a corrupt store holds them."""
+        horizon = now + HORIZON
+        if self.slot > horizon:
+            self.slot = now
+        if self.held > horizon:
+            self.held = now
+        if any(departure > horizon for departure in self.departures):
+            self.departures = []
 
     def dump(self) -> str:
         return " ".join(f"{t:.6f}" for t in (self.slot, self.held, *self.departures))
@@ -144,6 +188,8 @@ class _Budget:
         try:
             slot, held, *departures = (float(t) for t in text.split())
         except ValueError:
+            return cls()
+        if not all(math.isfinite(t) for t in (slot, held, *departures)):
             return cls()
         return cls(slot, held, departures)
 
@@ -162,8 +208,8 @@ class MemoryBucketStore:
         with self._lock:
             return change(self._budgets.setdefault(key, _Budget()))
 
-    def reserve(self, key: str, interval: float, now: Now) -> float:
-        return self._update(key, lambda budget: budget.reserve(interval, now()))
+    def reserve(self, key: str, interval: float, limit: float, now: Now) -> float:
+        return self._update(key, lambda b: b.reserve(interval, limit, now()))
 
     def admit(self, key: str, count: int, window: float, now: Now) -> float:
         return self._update(key, lambda budget: budget.admit(count, window, now()))
@@ -172,7 +218,7 @@ class MemoryBucketStore:
         self._update(key, lambda budget: budget.hold(seconds, now()))
 
     def held_for(self, key: str, now: Now) -> float:
-        return self._update(key, lambda budget: budget.held - now())
+        return self._update(key, lambda budget: budget.held_for(now()))
 
 
 class FileBucketStore:
@@ -191,8 +237,8 @@ class FileBucketStore:
     def __repr__(self) -> str:
         return f"FileBucketStore({str(self.directory)!r})"
 
-    def reserve(self, key: str, interval: float, now: Now) -> float:
-        return self._update(key, lambda budget: budget.reserve(interval, now()))
+    def reserve(self, key: str, interval: float, limit: float, now: Now) -> float:
+        return self._update(key, lambda b: b.reserve(interval, limit, now()))
 
     def admit(self, key: str, count: int, window: float, now: Now) -> float:
         return self._update(key, lambda budget: budget.admit(count, window, now()))
@@ -201,7 +247,7 @@ class FileBucketStore:
         self._update(key, lambda budget: budget.hold(seconds, now()))
 
     def held_for(self, key: str, now: Now) -> float:
-        return self._update(key, lambda budget: budget.held - now())
+        return self._update(key, lambda budget: budget.held_for(now()))
 
     def _update(self, key: str, change: Callable[[_Budget], _T]) -> _T:
         fd = self._open(self.directory / f"{key}.bucket")
@@ -228,15 +274,29 @@ class FileBucketStore:
 
 # The scripts read Redis's own clock, so hosts with drifting clocks still agree on what
 # "now" is. Each budget is a hash {slot, held} and a list of departures (newest first),
-# both expiring a minute after they stop mattering.
-_REDIS_NOW = """
+# both expiring a minute after they stop mattering. `stored` reads one instant of the
+# hash, forgetting it past the horizon, as `_Budget.heal` does.
+_REDIS_NOW = (
+    f"local horizon = {HORIZON:.1f}"
+    + """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local function stored(field)
+  local value = tonumber(redis.call('HGET', KEYS[1], field) or '0') or 0
+  if value ~= value or value > now + horizon then
+    return 0
+  end
+  return value
+end
 """
+)
 _REDIS_RESERVE = (
     _REDIS_NOW
     + """
-local slot = math.max(now, tonumber(redis.call('HGET', KEYS[1], 'slot') or '0'))
+local slot = math.max(now, stored('slot'))
+if slot - now > tonumber(ARGV[2]) then
+  return string.format('%.6f', slot - now)
+end
 local next_slot = slot + tonumber(ARGV[1])
 redis.call('HSET', KEYS[1], 'slot', string.format('%.6f', next_slot))
 redis.call('PEXPIRE', KEYS[1], math.ceil((next_slot - now + 60) * 1000))
@@ -249,6 +309,10 @@ _REDIS_ADMIT = (
 local count = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local oldest = redis.call('LINDEX', KEYS[2], count - 1)
+if oldest and tonumber(oldest) > now + horizon then
+  redis.call('DEL', KEYS[2])
+  oldest = false
+end
 if oldest then
   local wait = tonumber(oldest) + window - now
   if wait > 0.000001 then
@@ -265,8 +329,8 @@ _REDIS_HOLD = (
     _REDIS_NOW
     + """
 local held_until = now + tonumber(ARGV[1])
-local slot = math.max(held_until, tonumber(redis.call('HGET', KEYS[1], 'slot') or '0'))
-local held = math.max(held_until, tonumber(redis.call('HGET', KEYS[1], 'held') or '0'))
+local slot = math.max(held_until, stored('slot'))
+local held = math.max(held_until, stored('held'))
 redis.call('HSET', KEYS[1], 'slot', string.format('%.6f', slot))
 redis.call('HSET', KEYS[1], 'held', string.format('%.6f', held))
 redis.call('PEXPIRE', KEYS[1], math.ceil((math.max(slot, held) - now + 60) * 1000))
@@ -276,7 +340,7 @@ return 0
 _REDIS_HELD_FOR = (
     _REDIS_NOW
     + """
-return string.format('%.6f', tonumber(redis.call('HGET', KEYS[1], 'held') or '0') - now)
+return string.format('%.6f', stored('held') - now)
 """
 )
 
@@ -303,8 +367,8 @@ class RedisBucketStore:
     def __repr__(self) -> str:
         return f"RedisBucketStore({self._url!r})"
 
-    def reserve(self, key: str, interval: float, now: Now) -> float:
-        return float(self._call(self._reserve, key, f"{interval:.6f}"))
+    def reserve(self, key: str, interval: float, limit: float, now: Now) -> float:
+        return float(self._call(self._reserve, key, f"{interval:.6f}", f"{limit:.6f}"))
 
     def admit(self, key: str, count: int, window: float, now: Now) -> float:
         return float(self._call(self._admit, key, str(count), f"{window:.6f}"))
@@ -367,7 +431,8 @@ class RateLimiter:
         requests_per_second: the quota to start from; the API's headers update it.
         clock: time source for ``now`` and the sleeps.
         margin: how much longer than a second each window of the quota is.
-        max_wait: longest sleep for a slot; beyond it `errors.RetryLater` is raised.
+        max_wait: longest sleep for a slot, and longest hold this limiter puts on the
+            budget; a slot further away raises `errors.RetryLater`.
         api_title: the API's name, for messages.
     """
 
@@ -384,6 +449,8 @@ class RateLimiter:
     ) -> None:
         if not 0 <= margin < 1:
             raise ValueError("margin must be in [0, 1)")
+        if not math.isfinite(requests_per_second) or requests_per_second <= 0:
+            raise ValueError("requests_per_second must be a positive number")
         self._store = store
         self._key = key
         self._rate = float(requests_per_second)
@@ -391,6 +458,8 @@ class RateLimiter:
         self._margin = margin
         self._max_wait = max_wait
         self._api_title = api_title
+        self._lock = threading.Lock()
+        self._ignored: set[str] = set()
 
     def __repr__(self) -> str:
         return f"RateLimiter({self._key!r}, {self._rate:g}/s, store={self._store!r})"
@@ -423,12 +492,15 @@ class RateLimiter:
 
         Raises:
             errors.RetryLater: the next slot is further away than ``max_wait`` (the API
-                asked every client to hold off that long).
+                asked every client to hold off, or too many workers queue for it);
+                nothing was reserved.
         """
         slept = 0.0
         while True:
             slept += self._sleep(
-                self._store.reserve(self._key, self.interval, self._clock.now)
+                self._store.reserve(
+                    self._key, self.interval, self._max_wait, self._clock.now
+                )
             )
             while not self._held():
                 wait = self._store.admit(
@@ -447,10 +519,10 @@ class RateLimiter:
     def _sleep(self, wait: float) -> float:
         if wait > self._max_wait:
             raise errors.RetryLater(
-                f"{self._api_title} has no free slot for {wait:.0f} s (a 429 asked "
-                "every client to hold off, or too many workers share its quota), "
-                f"longer than the {self._max_wait:.0f} s a worker may sleep: retry "
-                "after that wait.",
+                f"{self._api_title} has no free slot for {describe_wait(wait)} (a 429 "
+                "asked every client to hold off, or too many workers share its "
+                f"quota), longer than the {self._max_wait:.0f} s a worker may sleep: "
+                "retry after that wait.",
                 wait_seconds=wait,
                 api=self._api_title,
             )
@@ -460,15 +532,27 @@ class RateLimiter:
         return wait
 
     def hold(self, seconds: float) -> None:
-        """Start no request of this budget, in any process, for ``seconds``."""
-        self._store.hold(self._key, seconds, self._clock.now)
+        """Start no request of this budget, in any process, for ``seconds``.
+
+        The hold lasts at most ``max_wait``: longer, and one answer would stop every
+        process of the client id for as long as it liked.
+        """
+        if not seconds > 0:  # also refuses NaN
+            return
+        self._store.hold(self._key, min(seconds, self._max_wait), self._clock.now)
 
     def observe(self, headers: Mapping[str, str]) -> None:
-        """Follow the quota and the remaining calls the API reports."""
-        quota = _number(headers.get(REPLENISH_RATE_HEADER)) or _number(
-            headers.get(BURST_CAPACITY_HEADER)
-        )
-        if quota is not None and quota > 0 and quota != self._rate:
+        """Follow the quota and the remaining calls the API reports.
+
+        A quota is taken from the replenish rate, else from the burst capacity, when it
+        is a number in ``(0, MAX_REQUESTS_PER_SECOND]``; under
+        `MIN_REQUESTS_PER_SECOND` it is raised to that floor. Any other value, and a
+        remaining count that is not a finite number, is ignored with one warning.
+        """
+        quota = self._quota(headers, REPLENISH_RATE_HEADER)
+        if quota is None:
+            quota = self._quota(headers, BURST_CAPACITY_HEADER)
+        if quota is not None and quota != self._rate:
             logger.info(
                 "francetravail.quota_changed api=%s from=%g to=%g",
                 self._api_title,
@@ -481,17 +565,52 @@ class RateLimiter:
                 },
             )
             self._rate = quota
-        remaining = _number(headers.get(REMAINING_HEADER))
+
+        remaining = self._number(headers, REMAINING_HEADER)
         if remaining is not None and remaining <= 0:
             # The server's bucket is empty (someone else spends this quota too): give
             # it the time to refill one call before the next slot.
             self.hold(1.0 / self._rate)
 
+    def _quota(self, headers: Mapping[str, str], name: str) -> float | None:
+        quota = self._number(headers, name)
+        if quota is None:
+            return None
+        if not 0 < quota <= MAX_REQUESTS_PER_SECOND:
+            self._ignore(name, headers[name])
+            return None
+        return max(quota, MIN_REQUESTS_PER_SECOND)
 
-def _number(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        return float(value.strip())
-    except ValueError:
-        return None
+    def _number(self, headers: Mapping[str, str], name: str) -> float | None:
+        """The header as a finite number; None when absent or not one."""
+        value = headers.get(name)
+        if value is None:
+            return None
+        try:
+            number = float(value.strip())
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            self._ignore(name, value)
+            return None
+        return number
+
+    def _ignore(self, name: str, value: str) -> None:
+        """Warn, once per header and limiter, that a value was not followed."""
+        with self._lock:
+            if name in self._ignored:
+                return
+            self._ignored.add(name)
+        shown = quote(value, limit=40)
+        logger.warning(
+            "francetravail.ratelimit_header_ignored api=%s header=%s value=%r",
+            self._api_title,
+            name,
+            shown,
+            extra={
+                "event": "francetravail.ratelimit_header_ignored",
+                "api": self._api_title,
+                "header": name,
+                "value": shown,
+            },
+        )

@@ -26,7 +26,8 @@ class RetryPolicy:
 
     Attributes:
         max_attempts: requests sent for one call, the first included.
-        max_elapsed: seconds one call may spend, waits included, before giving up.
+        max_elapsed: seconds one call may spend, waits included, before giving up;
+            an attempt still receiving its answer then is cut short.
         backoff_initial: wait before the first retry when the API gives none.
         backoff_max: the longest backoff wait.
         max_retry_after: the longest wait a worker sleeps; beyond it the call raises
@@ -78,15 +79,22 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     return seconds
 
 
+def describe_wait(seconds: float) -> str:
+    """A wait as a message writes it: whole seconds, or powers of ten when absurd."""
+    if seconds < 1e12:
+        return f"{seconds:.0f} s"
+    return f"{seconds:.3g} s"
+
+
 def _seconds_until(http_date: str, now: float) -> float | None:
     try:
         instant = parsedate_to_datetime(http_date)
-    except (TypeError, ValueError, IndexError):
+        if instant.tzinfo is None:
+            # The asctime form carries no zone; HTTP dates are always GMT.
+            instant = instant.replace(tzinfo=UTC)
+        return instant.timestamp() - now
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if instant.tzinfo is None:
-        # The asctime form carries no zone; HTTP dates are always GMT.
-        instant = instant.replace(tzinfo=UTC)
-    return instant.timestamp() - now
 
 
 class RetryBudget:

@@ -63,9 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help="0 = any free port"
     )
-    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
-        "--offers-per-day", "--volume", type=int, default=300, dest="offers_per_day"
+        "--seed", type=int, default=1, help="equal seeds serve equal bytes (default 1)"
+    )
+    parser.add_argument(
+        "--offers-per-day",
+        "--volume",
+        type=int,
+        default=300,
+        dest="offers_per_day",
+        help="offers created per Paris day (default 300)",
     )
     parser.add_argument(
         "--day-volume",
@@ -83,9 +90,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD:HOUR:N",
         help="N extra offers inside one Paris hour (repeatable)",
     )
-    parser.add_argument("--first-day", type=date.fromisoformat)
-    parser.add_argument("--last-day", type=date.fromisoformat)
-    parser.add_argument("--partner-share", type=float, default=0.25)
+    parser.add_argument(
+        "--first-day",
+        type=date.fromisoformat,
+        help="first Paris day holding offers (default: 60 days before the last)",
+    )
+    parser.add_argument(
+        "--last-day",
+        type=date.fromisoformat,
+        help="last Paris day holding offers (default: yesterday)",
+    )
+    parser.add_argument(
+        "--partner-share",
+        type=float,
+        default=0.25,
+        help="share of partner offers, origineOffre 2 (default 0.25)",
+    )
     parser.add_argument(
         "--quota",
         type=_quota,
@@ -97,15 +117,33 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--latency", type=float, default=0.0, help="seconds per response"
     )
-    parser.add_argument("--token-lifetime", type=int, default=1499, metavar="SECONDS")
     parser.add_argument(
-        "--range-max-start", "--cap", type=int, default=3000, dest="range_max_start"
+        "--token-lifetime",
+        type=int,
+        default=1499,
+        metavar="SECONDS",
+        help="expires_in of issued tokens (default 1499)",
     )
     parser.add_argument(
-        "--final-page-status", type=int, choices=(200, 206), default=206
+        "--range-max-start",
+        "--cap",
+        type=int,
+        default=3000,
+        dest="range_max_start",
+        help="highest range start accepted (default 3000; older APIs 1000)",
     )
     parser.add_argument(
-        "--retry-after-style", choices=RETRY_AFTER_STYLES, default="seconds"
+        "--final-page-status",
+        type=int,
+        choices=(200, 206),
+        default=206,
+        help="status of the last page of a multi-page result (default 206)",
+    )
+    parser.add_argument(
+        "--retry-after-style",
+        choices=RETRY_AFTER_STYLES,
+        default="seconds",
+        help="how 429 answers write Retry-After (default seconds)",
     )
     parser.add_argument(
         "--replay", type=Path, metavar="DIR", help="serve captured files"
@@ -113,9 +151,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--samples", type=Path, metavar="DIR", help="captured référentiels to serve"
     )
-    parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID)
-    parser.add_argument("--client-secret", default=DEFAULT_CLIENT_SECRET)
-    parser.add_argument("--ready-file", type=Path, metavar="PATH")
+    parser.add_argument(
+        "--client-id",
+        default=DEFAULT_CLIENT_ID,
+        help=f"the one application accepted (default {DEFAULT_CLIENT_ID})",
+    )
+    parser.add_argument(
+        "--client-secret", default=DEFAULT_CLIENT_SECRET, help="its secret"
+    )
+    parser.add_argument(
+        "--ready-file",
+        type=Path,
+        metavar="PATH",
+        help="write the base URL there once listening (for scripts)",
+    )
     return parser
 
 

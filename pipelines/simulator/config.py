@@ -75,7 +75,7 @@ class SimulatorConfig:
         day_volumes: per-day overrides of ``offers_per_day``.
         spikes: extra offers concentrated in one Paris hour.
         first_day, last_day: the Paris days that hold offers; by default the 60 days up
-            to today (Paris time, read from ``clock``).
+            to yesterday (Paris time, read from ``clock``).
         partner_share: share of partner offers (``origineOffre.origine == "2"``).
         accounts: registered applications; by default one with every scope and API.
         quotas: requests per second per client id, per API name; missing APIs keep their

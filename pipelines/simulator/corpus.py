@@ -119,7 +119,10 @@ class Corpus:
     def __init__(self, config: SimulatorConfig, today: date) -> None:
         self.seed = config.seed
         self._config = config
-        self.last_day = config.last_day or max(today, config.first_day or today)
+        # By default the corpus ends yesterday: a day still in progress would hold
+        # offers created in the future.
+        yesterday = today - timedelta(days=1)
+        self.last_day = config.last_day or max(yesterday, config.first_day or yesterday)
         self.first_day = config.first_day or (
             self.last_day - timedelta(days=DEFAULT_SPAN_DAYS - 1)
         )

@@ -11,6 +11,9 @@ so the transaction stays short whatever the volume:
    either way a closed offer seen again is open again;
 5. insert new offers, then the child rows of new and changed offers.
 
+A step with no offer to act on is skipped. Staging already holds every value in its
+final form (the raw JSON as jsonb on PostgreSQL), so the steps only move rows.
+
 The caller runs these inside `write_transaction`, so a failure anywhere leaves every
 table as it was.
 """
@@ -21,7 +24,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 from pipelines.warehouse import schema, staging
 from pipelines.warehouse.column_types import UtcDateTime
@@ -44,37 +46,53 @@ def _instant(now: datetime) -> sa.BindParameter:
     return sa.literal(now, UtcDateTime())
 
 
-def staged_document(connection: sa.Connection) -> sa.ColumnElement:
-    """The staged raw JSON as a document comparable with `offres.raw`.
-
-    Staging keeps it as text; on PostgreSQL it becomes jsonb here, parsed once, and
-    two documents then compare by value whatever their key order. SQLite stores JSON
-    as text, which loads write in one canonical form, so text compares as well.
-    """
-    raw = staging.OFFRES.c.raw
-    if connection.dialect.name == "postgresql":
-        return sa.cast(raw, postgresql.JSONB())
-    return raw
+def _prepare_postgres(connection: sa.Connection) -> None:
+    # The statements below move rows rather than compute: compiling them to machine
+    # code (which the planner starts doing once it sees a table of a million offers)
+    # costs more than it saves.
+    connection.exec_driver_sql("SET LOCAL jit = off")
 
 
 def _classify(connection: sa.Connection) -> None:
     """Fill `stage_actions`: one row per staged offer id, from its latest copy."""
     stage, actions, offres = staging.OFFRES, staging.ACTIONS, schema.offres
-    latest = sa.select(sa.func.max(stage.c.seq)).group_by(stage.c.id)
+    copies = sa.select(
+        stage.c.seq,
+        stage.c.id,
+        sa.func.row_number()
+        .over(partition_by=stage.c.id, order_by=stage.c.seq.desc())
+        .label("newest_first"),
+    ).subquery("copies")
+    # Read only for offers already stored, and only then: the documents stay out of
+    # the sort above.
+    staged_raw = (
+        sa.select(stage.c.raw).where(stage.c.seq == copies.c.seq).scalar_subquery()
+    )
     action = sa.case(
         (offres.c.id.is_(None), NEW),
-        (offres.c.raw == staged_document(connection), UNCHANGED),
+        # jsonb on PostgreSQL compares by value; SQLite compares the canonical text
+        # that every load writes.
+        (offres.c.raw == staged_raw, UNCHANGED),
         else_=CHANGED,
     )
     was_closed = sa.case((offres.c.closed_at.is_(None), False), else_=True)
     select = (
-        sa.select(stage.c.seq, stage.c.id, action, was_closed)
-        .select_from(stage.outerjoin(offres, offres.c.id == stage.c.id))
-        .where(stage.c.seq.in_(latest))
+        sa.select(copies.c.seq, copies.c.id, action, was_closed)
+        .select_from(copies.outerjoin(offres, offres.c.id == copies.c.id))
+        .where(copies.c.newest_first == 1)
+        # In staging order, so that the steps reading staged rows by `seq` read
+        # them in the order they were written.
+        .order_by(copies.c.seq)
     )
     connection.execute(
         sa.insert(actions).from_select(["seq", "id", "action", "was_closed"], select)
     )
+    if connection.dialect.name == "postgresql":
+        # Temporary tables are never analyzed automatically; with the real counts of
+        # new, changed and unchanged offers the planner joins the staging tables by
+        # hashing instead of one index lookup per row, and reaches the large
+        # warehouse tables through their indexes when few offers changed.
+        connection.exec_driver_sql(f"ANALYZE {actions.name}")
 
 
 def _ids_with(action: str) -> sa.Select:
@@ -114,7 +132,6 @@ def _delete_children(connection: sa.Connection) -> None:
 def _update_changed(connection: sa.Connection, now: datetime) -> None:
     offres, actions, stage = schema.offres, staging.ACTIONS, staging.OFFRES
     values = {name: stage.c[name] for name in OFFER_PAYLOAD_COLUMNS if name != "id"}
-    values["raw"] = staged_document(connection)
     statement = (
         sa.update(offres)
         .where(
@@ -146,10 +163,7 @@ def _insert_new(connection: sa.Connection, now: datetime) -> None:
     offres, actions, stage = schema.offres, staging.ACTIONS, staging.OFFRES
     select = (
         sa.select(
-            *(
-                staged_document(connection) if name == "raw" else stage.c[name]
-                for name in OFFER_PAYLOAD_COLUMNS
-            ),
+            *(stage.c[name] for name in OFFER_PAYLOAD_COLUMNS),
             sa.literal(1),
             _instant(now),
             _instant(now),
@@ -197,16 +211,22 @@ def _count_actions(connection: sa.Connection) -> dict[str, int]:
 
 def apply_staged(connection: sa.Connection, now: datetime) -> AppliedCounts:
     """Apply the staged offers to the warehouse, inside the caller's transaction."""
+    if connection.dialect.name == "postgresql":
+        _prepare_postgres(connection)
     _classify(connection)
     counts = _count_actions(connection)
     reopened = _count_reopened(connection)
 
-    _record_history(connection, now)
-    _delete_children(connection)
-    _update_changed(connection, now)
-    _touch_unchanged(connection, now)
-    _insert_new(connection, now)
-    _insert_children(connection)
+    if counts.get(CHANGED):
+        _record_history(connection, now)
+        _delete_children(connection)
+        _update_changed(connection, now)
+    if counts.get(UNCHANGED):
+        _touch_unchanged(connection, now)
+    if counts.get(NEW):
+        _insert_new(connection, now)
+    if counts.get(NEW) or counts.get(CHANGED):
+        _insert_children(connection)
 
     return AppliedCounts(
         inserted=counts.get(NEW, 0),

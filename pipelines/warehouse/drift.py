@@ -49,34 +49,38 @@ def _build_tree(paths: frozenset[str]) -> _Node:
 
 @dataclass(frozen=True)
 class _Walker:
-    """A compiled node: frozen key set and the nested walkers, for a fast walk."""
+    """A compiled node: its path prefix, frozen key set and nested walkers, so that a
+    walk does no more than set arithmetic and lookups."""
 
+    prefix: str
     keys: frozenset[str]
-    nested: tuple[tuple[str, bool, _Walker], ...]
+    objects: tuple[tuple[str, _Walker], ...]
+    arrays: tuple[tuple[str, _Walker], ...]
 
     @classmethod
-    def compile(cls, node: _Node) -> _Walker:
-        nested = tuple(
-            (key, is_array, cls.compile(child))
-            for key, is_array, child in node.nested()
-        )
-        return cls(frozenset(node.keys), nested)
+    def compile(cls, node: _Node, prefix: str = "") -> _Walker:
+        objects, arrays = [], []
+        for key, is_array, child in node.nested():
+            if is_array:
+                arrays.append((key, cls.compile(child, f"{prefix}{key}[].")))
+            else:
+                objects.append((key, cls.compile(child, f"{prefix}{key}.")))
+        return cls(prefix, frozenset(node.keys), tuple(objects), tuple(arrays))
 
-    def walk(self, value: dict[str, Any], prefix: str, found: set[str]) -> None:
+    def walk(self, value: dict[str, Any], found: set[str]) -> None:
         unknown = value.keys() - self.keys
         if unknown:
-            found.update(f"{prefix}{key}" for key in unknown)
-        for key, is_array, walker in self.nested:
+            found.update(self.prefix + key for key in unknown)
+        for key, walker in self.objects:
             item = value.get(key)
-            if not item:
-                continue
-            if is_array:
-                if isinstance(item, list):
-                    for element in item:
-                        if isinstance(element, dict):
-                            walker.walk(element, f"{prefix}{key}[].", found)
-            elif isinstance(item, dict):
-                walker.walk(item, f"{prefix}{key}.", found)
+            if item and isinstance(item, dict):
+                walker.walk(item, found)
+        for key, walker in self.arrays:
+            items = value.get(key)
+            if items and isinstance(items, list):
+                for element in items:
+                    if isinstance(element, dict):
+                        walker.walk(element, found)
 
 
 _ROOT = _Walker.compile(_build_tree(KNOWN_PATHS))
@@ -88,4 +92,4 @@ def collect_unknown_paths(offer: dict[str, Any], found: set[str]) -> None:
     A value of an unexpected type (a string where an object was documented) is not
     drift of a path; the typed column reads it as best it can and the raw JSON keeps it.
     """
-    _ROOT.walk(offer, "", found)
+    _ROOT.walk(offer, found)

@@ -4,6 +4,10 @@ Every value is read defensively: the API marks no field as required, and a field
 type changes must not fail a night's load (the raw JSON keeps the value as it came).
 The row is built in the order of `OFFER_PAYLOAD_COLUMNS`, which is also the column order
 of the staging table, so rows go to the database as plain tuples.
+
+This runs once per offer on the loader's hot path, so each step reads the offer once:
+the fields under one parent object are fetched together, and a value is converted only
+when it does not already have its column's Python type.
 """
 
 from __future__ import annotations
@@ -13,7 +17,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
+
+import orjson
 
 from pipelines.calendar import paris_date, parse_api_datetime
 from pipelines.warehouse.fields import (
@@ -23,7 +30,7 @@ from pipelines.warehouse.fields import (
     Kind,
 )
 from pipelines.warehouse.privacy import strip_personal_contact
-from pipelines.warehouse.salary import parse_salary
+from pipelines.warehouse.salary import Salary, parse_salary
 
 # Columns computed from the offer rather than read from one JSON field.
 DERIVED_COLUMNS: tuple[str, ...] = (
@@ -56,6 +63,9 @@ CHILD_TABLE_NAMES: tuple[str, ...] = (
 
 # "75 - PARIS 08", "2A - AJACCIO", "971 - LES ABYMES": the département comes first.
 _DEPARTEMENT_PREFIX = re.compile(r"^(\d{2,3}|2[AB]) - ")
+
+# PostgreSQL accepts no NUL character in text or jsonb; in JSON it is always escaped.
+_ESCAPED_NUL = b"\\u0000"
 
 
 def _text(value: Any) -> str | None:
@@ -116,15 +126,6 @@ _READERS: dict[Kind, Callable[[Any], Any]] = {
     "datetime": _datetime,
 }
 
-
-def _dig(value: Any, keys: tuple[str, ...]) -> Any:
-    for key in keys:
-        if not isinstance(value, dict):
-            return None
-        value = value.get(key)
-    return value
-
-
 # Python types that pass through as they are; anything else goes through the reader.
 # Timestamps always need parsing, hence no pass-through type.
 _PASS_THROUGH: dict[Kind, type | None] = {
@@ -136,26 +137,33 @@ _PASS_THROUGH: dict[Kind, type | None] = {
 }
 
 
-# One scalar to read: its key in the parent object, the type that passes as it is, and
-# the reader for any other value.
-_Step = tuple[str, type | None, Callable[[Any], Any]]
+def _dig(value: Any, keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
 
 
-def _scalar_plan() -> tuple[tuple[tuple[str, ...], tuple[_Step, ...]], ...]:
+def _scalar_plan() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     """Consecutive fields under the same parent object, so each parent is looked up once
-    per offer: ``((parent keys, (step, ...)), ...)`` in column order."""
-    runs: list[tuple[tuple[str, ...], list[_Step]]] = []
+    per offer: ``((parent keys, (key, ...)), ...)`` in column order."""
+    runs: list[tuple[tuple[str, ...], list[str]]] = []
     for field in SCALAR_FIELDS:
         parent, key = field.keys[:-1], field.keys[-1]
-        step = (key, _PASS_THROUGH[field.kind], _READERS[field.kind])
         if runs and runs[-1][0] == parent:
-            runs[-1][1].append(step)
+            runs[-1][1].append(key)
         else:
-            runs.append((parent, [step]))
-    return tuple((parent, tuple(steps)) for parent, steps in runs)
+            runs.append((parent, [key]))
+    return tuple((parent, tuple(keys)) for parent, keys in runs)
 
 
 _SCALAR_PLAN = _scalar_plan()
+# Per scalar column: the type that passes as it is, and the reader for any other value.
+_SCALAR_CHECKS: tuple[tuple[int, type | None, Callable[[Any], Any]], ...] = tuple(
+    (index, _PASS_THROUGH[field.kind], _READERS[field.kind])
+    for index, field in enumerate(SCALAR_FIELDS)
+)
 # Child fields are all text in the API; each table's plan is its item keys.
 _CHILD_PLAN = tuple(
     (child.keys, tuple(field.path for field in child.fields)) for child in CHILD_TABLES
@@ -166,8 +174,9 @@ _CHILD_PLAN = tuple(
 class FlatOffer:
     """One offer as rows: the `offres` row and, per child table, its item rows.
 
-    ``row`` follows `OFFER_PAYLOAD_COLUMNS`; ``children`` follows `CHILD_TABLE_NAMES`,
-    each child row being ``(offre_id, rang, *item fields)``.
+    ``row`` follows `OFFER_PAYLOAD_COLUMNS`, its last value (``raw``) being the offer
+    as canonical JSON in UTF-8 bytes (see `canonical_json`); ``children`` follows
+    `CHILD_TABLE_NAMES`, each child row being ``(offre_id, rang, *item fields)``.
     """
 
     id: str
@@ -175,10 +184,23 @@ class FlatOffer:
     children: tuple[list[tuple[Any, ...]], ...]
 
 
+def canonical_json(offer: dict[str, Any]) -> bytes:
+    """The raw JSON as stored, in UTF-8: compact, keys sorted, so that equal offers
+    give equal bytes (SQLite compares the stored text to detect a change)."""
+    try:
+        return orjson.dumps(offer, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        # orjson refuses integers beyond 64 bits, which the json module writes as
+        # they are; the output is otherwise the same.
+        text = json.dumps(
+            offer, ensure_ascii=False, separators=(",", ":"), sort_keys=True
+        )
+        return text.encode()
+
+
 def dump_json(offer: dict[str, Any]) -> str:
-    """The raw JSON as stored: compact, UTF-8, keys sorted so that equal offers give
-    equal text (SQLite compares the raw column as text to detect a change)."""
-    return json.dumps(offer, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    """`canonical_json` as text."""
+    return canonical_json(offer).decode()
 
 
 def _without_nul(value: Any) -> Any:
@@ -202,40 +224,70 @@ def departement_of(libelle: str | None, commune: str | None) -> str | None:
     return None
 
 
+# Offers repeat a few thousand salary texts; parsing each once is enough.
+_parse_salary = lru_cache(maxsize=4096)(parse_salary)
+
+
+def _scalar_values(offer: dict[str, Any]) -> list[Any]:
+    values: list[Any] = []
+    for parent_keys, keys in _SCALAR_PLAN:
+        parent = _dig(offer, parent_keys) if parent_keys else offer
+        if isinstance(parent, dict):
+            values += map(parent.get, keys)
+        else:
+            values += (None,) * len(keys)
+
+    for index, exact_type, read in _SCALAR_CHECKS:
+        value = values[index]
+        if value is not None and type(value) is not exact_type:
+            values[index] = read(value)
+    return values
+
+
+def _item_rows(
+    items: Any, offre_id: str, item_keys: tuple[str, ...]
+) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    if not isinstance(items, list):
+        return rows
+    for rang, item in enumerate(items, start=1):
+        if isinstance(item, dict):
+            values = [
+                value if value is None or type(value) is str else _text(value)
+                for value in map(item.get, item_keys)
+            ]
+            rows.append((offre_id, rang, *values))
+    return rows
+
+
+def _salary_complements(offer: dict[str, Any], offre_id: str) -> list[tuple[Any, ...]]:
+    salaire = offer.get("salaire")
+    if not isinstance(salaire, dict):
+        return []
+    complements: list[tuple[Any, ...]] = []
+    listed = salaire.get("listeComplements")
+    if isinstance(listed, list):
+        for item in listed:
+            if isinstance(item, dict):
+                code, libelle = _text(item.get("code")), _text(item.get("libelle"))
+                complements.append(("listeComplements", code, libelle))
+    for key in ("complement1", "complement2"):
+        libelle = _text(salaire.get(key))
+        if libelle is not None:
+            complements.append((key, None, libelle))
+    return [(offre_id, rang, *item) for rang, item in enumerate(complements, start=1)]
+
+
 def _children(
     offer: dict[str, Any], offre_id: str
 ) -> tuple[list[tuple[Any, ...]], ...]:
-    tables: list[list[tuple[Any, ...]]] = []
-    for keys, item_keys in _CHILD_PLAN:
-        items = _dig(offer, keys)
-        rows: list[tuple[Any, ...]] = []
-        if isinstance(items, list):
-            for rang, item in enumerate(items, start=1):
-                if isinstance(item, dict):
-                    values = [
-                        value if value is None or type(value) is str else _text(value)
-                        for value in map(item.get, item_keys)
-                    ]
-                    rows.append((offre_id, rang, *values))
-        tables.append(rows)
-
-    complements: list[tuple[Any, ...]] = []
-    salaire = offer.get("salaire")
-    if isinstance(salaire, dict):
-        listed = salaire.get("listeComplements")
-        if isinstance(listed, list):
-            for item in listed:
-                if isinstance(item, dict):
-                    code, libelle = _text(item.get("code")), _text(item.get("libelle"))
-                    complements.append(("listeComplements", code, libelle))
-        for key in ("complement1", "complement2"):
-            libelle = _text(salaire.get(key))
-            if libelle is not None:
-                complements.append((key, None, libelle))
-    tables.append(
-        [(offre_id, rang, *item) for rang, item in enumerate(complements, start=1)]
+    return (
+        *(
+            _item_rows(_dig(offer, keys), offre_id, item_keys)
+            for keys, item_keys in _CHILD_PLAN
+        ),
+        _salary_complements(offer, offre_id),
     )
-    return tuple(tables)
 
 
 def flatten_offer(offer: dict[str, Any], *, store_contacts: bool = False) -> FlatOffer:
@@ -250,30 +302,17 @@ def flatten_offer(offer: dict[str, Any], *, store_contacts: bool = False) -> Fla
 
     if not store_contacts:
         offer = strip_personal_contact(offer)
-    raw = dump_json(offer)
-    if "\\u0000" in raw:
-        # PostgreSQL accepts no NUL character in text or jsonb; the API has no use for
-        # one, so it is dropped everywhere rather than failing the load.
+    raw = canonical_json(offer)
+    if _ESCAPED_NUL in raw:
+        # The API has no use for a NUL character; it is dropped everywhere rather than
+        # failing the load.
         offer = _without_nul(offer)
-        raw = dump_json(offer)
+        raw = canonical_json(offer)
 
-    values: list[Any] = []
-    append = values.append
-    for parent_keys, steps in _SCALAR_PLAN:
-        parent = _dig(offer, parent_keys) if parent_keys else offer
-        if not isinstance(parent, dict):
-            values += (None,) * len(steps)
-            continue
-        for key, exact_type, read in steps:
-            value = parent.get(key)
-            if value is None or type(value) is exact_type:
-                append(value)
-            else:
-                append(read(value))
-
+    values = _scalar_values(offer)
     created: datetime | None = values[_DATE_CREATION]
     jour: date | None = paris_date(created) if created is not None else None
-    salary = parse_salary(values[_SALAIRE_LIBELLE])
+    salary: Salary | None = _parse_salary(values[_SALAIRE_LIBELLE])
     values += (
         jour,
         departement_of(values[_LIEU_LIBELLE], values[_LIEU_COMMUNE]),

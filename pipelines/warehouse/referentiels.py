@@ -64,3 +64,12 @@ def load_referentiel(engine: sa.Engine, name: str, items: list[dict[str, Any]]) 
             connection.execute(sa.insert(table), list(rows.values()))
     logger.info("loaded référentiel %s: %d rows", name, len(rows))
     return len(rows)
+
+
+def referentiel_size(engine: sa.Engine, name: str) -> int:
+    """How many codes the table of référentiel ``name`` holds now."""
+    table = referentiel_tables[name]
+    with engine.connect() as connection:
+        return connection.execute(
+            sa.select(sa.func.count()).select_from(table)
+        ).scalar_one()

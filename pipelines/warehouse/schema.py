@@ -363,3 +363,9 @@ warehouse_views = sa.Table(
     comment="Bookkeeping of the analyst views: an upgrade recreates a view only when "
     "its SQL changed, so it never waits for analysts' queries on unchanged views.",
 )
+
+# The tables of the other partner APIs (ROME 4.0, La Bonne Boîte, Marché du travail,
+# agencies) and of the daily indicators are declared on this metadata in modules of
+# their own; importing them here makes every user of `metadata` (migrations, comments,
+# dictionary) see them. They must come last: those modules read `metadata` from here.
+from pipelines.warehouse import indicateurs, partner_schema  # noqa: E402, F401

@@ -10,6 +10,10 @@ only later, in the final transaction that reads these tables (see `apply`).
 Every staged offer gets a sequence number, ``seq``; its child rows carry the same
 number. The same offer staged twice (it appeared on two pages) is resolved at the end
 by keeping the highest ``seq``, so no unique constraint slows the inserts.
+
+The raw JSON is staged in its final form: jsonb on PostgreSQL, parsed and compressed
+by the server while the COPY streams in, so that the final transaction copies it into
+`offres` as it is; text on SQLite.
 """
 
 from __future__ import annotations
@@ -19,6 +23,10 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from psycopg import postgres
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
+from sqlalchemy.dialects import postgresql
 
 from pipelines.warehouse import schema
 from pipelines.warehouse.column_types import sqlite_datetime_text
@@ -35,11 +43,13 @@ def _temp_table(name: str, *columns: sa.Column) -> sa.Table:
     return sa.Table(name, _metadata, *columns, prefixes=["TEMPORARY"])
 
 
+# jsonb on PostgreSQL, as in `offres`; on SQLite the canonical text it is compared as.
+_RAW_TYPE = sa.Text().with_variant(postgresql.JSONB(), "postgresql")
+
+
 def _copy_columns(table: sa.Table, names: Sequence[str]) -> list[sa.Column]:
-    # The raw JSON waits in staging as text: PostgreSQL parses it once, when the final
-    # transaction writes it to `offres` (see `apply.staged_document`).
     return [
-        sa.Column(name, sa.Text() if name == "raw" else table.c[name].type)
+        sa.Column(name, _RAW_TYPE if name == "raw" else table.c[name].type)
         for name in names
     ]
 
@@ -72,14 +82,63 @@ GONE = _temp_table("stage_gone", sa.Column("id", sa.Text(), primary_key=True))
 ALL_TABLES: tuple[sa.Table, ...] = (OFFRES, *CHILDREN.values(), ACTIONS, GONE)
 
 
-def _sqlite_converter(column_type: sa.types.TypeEngine) -> Callable[[Any], Any] | None:
+def _sqlite_converter(column: sa.Column) -> Callable[[Any], Any] | None:
     """How a value becomes what SQLAlchemy would store on SQLite, if it differs."""
-    python_type = getattr(column_type, "impl", column_type).python_type
+    if column.name == "raw":
+        # Flattening gives the JSON as UTF-8 bytes; SQLite keeps it as text.
+        return bytes.decode
+    python_type = getattr(column.type, "impl", column.type).python_type
     if python_type is datetime:
         return lambda value: None if value is None else sqlite_datetime_text(value)
     if python_type is date:
         return lambda value: None if value is None else value.isoformat()
     return None
+
+
+class _JsonbBytesDumper(Dumper):
+    """Binary COPY of JSON already serialized to UTF-8 bytes into a jsonb column.
+
+    jsonb's binary format is a version byte followed by the JSON text, which spares
+    serializing the offer a second time (psycopg's own jsonb dumper would).
+    """
+
+    format = Format.BINARY
+    oid = postgres.types["jsonb"].oid
+
+    def dump(self, obj: bytes) -> bytes:
+        return b"\x01" + obj
+
+
+class Batch:
+    """Staging rows waiting to be written, table by table.
+
+    An offer becomes its rows as soon as it is added, each row led by the offer's
+    ``seq``: the batch holds flat tuples of plain values, which the garbage collector
+    stops tracking, rather than an object graph per offer that it would traverse again
+    and again while the batch waits.
+    """
+
+    def __init__(self, first_seq: int = 1) -> None:
+        self.first_seq = first_seq
+        self.offres: list[tuple[Any, ...]] = []
+        self.children: tuple[list[tuple[Any, ...]], ...] = tuple(
+            [] for _ in CHILD_TABLE_NAMES
+        )
+
+    def __len__(self) -> int:
+        return len(self.offres)
+
+    @property
+    def next_seq(self) -> int:
+        """The ``seq`` of the next offer added, here or in the batch after this one."""
+        return self.first_seq + len(self.offres)
+
+    def add(self, offer: FlatOffer) -> None:
+        seq = self.next_seq
+        self.offres.append((seq, *offer.row))
+        for rows, child_rows in zip(self.children, offer.children, strict=True):
+            for child in child_rows:
+                rows.append((seq, *child))
 
 
 class Staging:
@@ -89,11 +148,10 @@ class Staging:
         self.connection = connection
         self.dialect = connection.dialect.name
         self.offers_staged = 0
-        self._next_seq = 1
         self._sqlite_conversions = [
             (index, converter)
             for index, column in enumerate(OFFRES.c)
-            if (converter := _sqlite_converter(column.type)) is not None
+            if (converter := _sqlite_converter(column)) is not None
         ]
         self._postgres_types: dict[str, list[int]] = {}
         self._lz4 = False
@@ -126,18 +184,10 @@ class Staging:
             for table in reversed(ALL_TABLES):
                 self.connection.execute(sa.schema.DropTable(table, if_exists=True))
 
-    def write(self, offers: Sequence[FlatOffer]) -> None:
-        """Append flattened offers and their child rows, in one short transaction."""
-        if not offers:
+    def write(self, batch: Batch) -> None:
+        """Append a batch of offers and their child rows, in one short transaction."""
+        if not batch:
             return
-        first = self._next_seq
-        self._next_seq += len(offers)
-        rows = [(seq, *offer.row) for seq, offer in enumerate(offers, start=first)]
-        children: list[list[tuple[Any, ...]]] = [[] for _ in CHILD_TABLE_NAMES]
-        for seq, offer in enumerate(offers, start=first):
-            for rows_of_table, child_rows in zip(children, offer.children, strict=True):
-                rows_of_table.extend((seq, *child) for child in child_rows)
-
         with self.connection.begin():
             if self._lz4:
                 # The large text values are compressed as they are stored; lz4 costs
@@ -145,10 +195,10 @@ class Staging:
                 self.connection.exec_driver_sql(
                     "SET LOCAL default_toast_compression = lz4"
                 )
-            self._insert(OFFRES, rows)
-            for table, child_rows in zip(CHILDREN.values(), children, strict=True):
-                self._insert(table, child_rows)
-        self.offers_staged += len(offers)
+            self._insert(OFFRES, batch.offres)
+            for table, rows in zip(CHILDREN.values(), batch.children, strict=True):
+                self._insert(table, rows)
+        self.offers_staged += len(batch)
 
     def write_gone(self, ids: Sequence[str]) -> None:
         """Stage the ids a sweep has proven gone."""
@@ -180,10 +230,14 @@ class Staging:
         # parsing every value from text.
         driver_connection = self.connection.connection.driver_connection
         statement = f"COPY {table.name} FROM STDIN (FORMAT BINARY)"
-        with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-            copy.set_types(self._postgres_types[table.name])
-            for row in rows:
-                copy.write_row(row)
+        with driver_connection.cursor() as cursor:
+            # Looked up by column type only, so it serves the jsonb column alone, and
+            # only on this cursor: the pooled connection keeps its usual adapters.
+            cursor.adapters.register_dumper(None, _JsonbBytesDumper)
+            with cursor.copy(statement) as copy:
+                copy.set_types(self._postgres_types[table.name])
+                for row in rows:
+                    copy.write_row(row)
 
 
 def supports_lz4(connection: sa.Connection) -> bool:

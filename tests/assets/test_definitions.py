@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from dagster import AssetCheckKey, AssetKey, DefaultScheduleStatus
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from dagster import (
+    AssetCheckKey,
+    AssetKey,
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
+    build_schedule_context,
+)
 from dagster._core.definitions.backfill_policy import BackfillPolicyType
 
 from pipelines.definitions import defs
@@ -27,12 +36,34 @@ REFERENTIEL_ASSETS = {
 }
 
 
+# The other partner APIs' assets, by group.
+PARTNER_GROUPS = {
+    "rome": {
+        "rome_metiers",
+        "rome_appellations",
+        "rome_competences",
+        "rome_fiches_metiers",
+        "rome_contextes_travail",
+    },
+    "labonneboite": {"labonneboite_entreprises"},
+    "marche_travail": {"marche_travail_indicateurs"},
+    "agences": {"agences"},
+}
+PARTNER_ASSETS = set().union(*PARTNER_GROUPS.values())
+
+
 def test_assets():
     graph = defs.resolve_asset_graph()
 
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
 
-    assert keys == {"offres", "offres_stock", *REFERENTIEL_ASSETS}
+    assert keys == {
+        "offres",
+        "offres_stock",
+        "offres_indicateurs_jour",
+        *REFERENTIEL_ASSETS,
+        *PARTNER_ASSETS,
+    }
 
 
 def test_offres_is_partitioned_by_paris_day_one_run_per_day():
@@ -45,6 +76,82 @@ def test_offres_is_partitioned_by_paris_day_one_run_per_day():
     assert node.backfill_policy.policy_type == BackfillPolicyType.MULTI_RUN
     assert node.backfill_policy.max_partitions_per_run == 1
     assert node.pools == {"francetravail_offres_api"}
+
+
+def test_indicateurs_follow_offres_day_by_day():
+    graph = defs.resolve_asset_graph()
+    node = graph.get(AssetKey("offres_indicateurs_jour"))
+
+    assert node.parent_keys == {AssetKey("offres")}
+    assert node.partitions_def == graph.get(AssetKey("offres")).partitions_def
+    assert node.backfill_policy.policy_type == BackfillPolicyType.SINGLE_RUN
+    assert node.automation_condition.get_label() == "offres day (re)loaded"
+    assert node.pools == set()
+
+
+def test_the_automation_sensor_runs_by_default():
+    sensors = {s.name: s for s in defs.get_repository_def().sensor_defs}
+
+    assert set(sensors) == {"automation_sensor"}
+    sensor = sensors["automation_sensor"]
+    assert sensor.default_status == DefaultSensorStatus.RUNNING
+    assert sensor.minimum_interval_seconds == 30
+    assert sensor.asset_selection.resolve(defs.resolve_asset_graph()) >= {
+        AssetKey("offres_indicateurs_jour")
+    }
+
+
+def test_partner_assets_are_grouped_by_api():
+    graph = defs.resolve_asset_graph()
+
+    groups = {
+        group: {
+            key.to_user_string()
+            for key in graph.get_all_asset_keys()
+            if graph.get(key).group_name == group
+        }
+        for group in PARTNER_GROUPS
+    }
+
+    assert groups == PARTNER_GROUPS
+
+
+def test_labonneboite_is_partitioned_by_departement_one_run_each():
+    node = defs.resolve_asset_graph().get(AssetKey("labonneboite_entreprises"))
+
+    keys = node.partitions_def.get_partition_keys()
+    assert len(keys) == 101
+    assert (keys[:3], keys[19:22], keys[-5:]) == (
+        ["01", "02", "03"],
+        ["2A", "2B", "21"],
+        ["971", "972", "973", "974", "976"],
+    )
+    assert node.parent_keys == {AssetKey("offres")}
+    assert node.backfill_policy.max_partitions_per_run == 1
+    assert node.pools == {"francetravail_labonneboite_api"}
+
+
+def test_the_labonneboite_schedule_asks_one_run_per_departement():
+    repository = defs.get_repository_def()
+    schedule = repository.get_schedule_def("labonneboite_weekly")
+    monday = datetime(2026, 12, 7, 6, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+    with build_schedule_context(
+        scheduled_execution_time=monday, repository_def=repository
+    ) as context:
+        requests = schedule.evaluate_tick(context).run_requests
+
+    assert len(requests) == 101
+    assert (requests[0].partition_key, requests[0].run_key) == ("01", "2026-12-07:01")
+    assert requests[-1].partition_key == "976"
+    assert len({request.run_key for request in requests}) == 101
+
+
+def test_runs_execute_their_steps_in_process():
+    """Every job, and the implicit one of backfills: one process for each run."""
+    jobs = [defs.resolve_implicit_global_asset_job_def(), *defs.resolve_all_job_defs()]
+
+    assert {job.executor_def.name for job in jobs} == {"in_process"}
 
 
 def test_checks():
@@ -73,6 +180,10 @@ def test_jobs_and_schedules():
         "offres_stock_job",
         "referentiels_job",
         "freshness_job",
+        "rome_job",
+        "labonneboite_job",
+        "marche_travail_job",
+        "agences_job",
     }
     timing = {
         name: (s.cron_schedule, s.execution_timezone, s.job_name)
@@ -83,6 +194,10 @@ def test_jobs_and_schedules():
         "offres_stock_nightly": ("30 4 * * *", "Europe/Paris", "offres_stock_job"),
         "referentiels_weekly": ("30 1 * * 1", "Europe/Paris", "referentiels_job"),
         "freshness_morning": ("0 8 * * *", "Europe/Paris", "freshness_job"),
+        "rome_weekly": ("0 3 * * 0", "Europe/Paris", "rome_job"),
+        "agences_weekly": ("45 1 * * 1", "Europe/Paris", "agences_job"),
+        "marche_travail_weekly": ("0 5 * * 1", "Europe/Paris", "marche_travail_job"),
+        "labonneboite_weekly": ("0 6 * * 1", "Europe/Paris", "labonneboite_job"),
     }
     assert {s.default_status for s in schedules.values()} == {
         DefaultScheduleStatus.RUNNING

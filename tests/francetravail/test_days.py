@@ -113,6 +113,23 @@ def test_offers_without_a_creation_date_are_left_out_with_a_warning(caplog):
     ]
 
 
+def test_offers_dated_out_of_pythons_range_are_left_out_with_a_warning(caplog):
+    offers = [
+        {"id": "late", "dateCreation": "9999-12-31T23:59:59Z"},
+        {"id": "early", "dateCreation": "0001-01-01T00:00:00+01:00"},
+        {"id": "ok", "dateCreation": "2026-03-29T12:00:00.000Z"},
+    ]
+
+    with caplog.at_level(logging.WARNING, logger="pipelines.francetravail"):
+        kept = created_on(offers, date(2026, 3, 29))
+
+    assert [o["id"] for o in kept] == ["ok"]
+    assert [r.getMessage() for r in caplog.records] == [
+        "francetravail.offer_without_date id=late",
+        "francetravail.offer_without_date id=early",
+    ]
+
+
 def test_created_on_a_span_of_days():
     offers = [
         {"id": "a", "dateCreation": "2026-03-27T23:30:00.000Z"},

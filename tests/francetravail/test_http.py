@@ -256,19 +256,35 @@ def test_a_retry_after_over_the_maximum_raises_retry_later_at_once(
     assert clock.sleeps == []
 
 
-def test_the_long_hold_then_stops_every_other_worker_of_the_budget(
+def test_an_absurd_retry_after_is_written_briefly(make_client, fake, clock):
+    fake.api_script.append(httpx.Response(429, headers={"Retry-After": "1e308"}))
+
+    with pytest.raises(errors.RetryLater) as raised:
+        make_client().request(OFFRES_API, "GET", SEARCH)
+
+    assert raised.value.wait_seconds == 1e308
+    assert str(raised.value) == (
+        "Offres d'emploi v2 asked to wait 1e+308 s (status 429), longer than the "
+        "120 s a worker may sleep: retry after that wait."
+    )
+
+
+def test_a_long_wait_holds_every_worker_for_no_longer_than_a_worker_may_sleep(
     make_client, fake, clock
 ):
-    fake.api_script.append(httpx.Response(429, headers={"Retry-After": "600"}))
+    fake.api_script.extend([httpx.Response(429, headers={"Retry-After": "600"}), ok()])
     client = make_client()
-    with pytest.raises(errors.RetryLater):
-        client.request(OFFRES_API, "GET", SEARCH)
-
     with pytest.raises(errors.RetryLater) as raised:
         client.request(OFFRES_API, "GET", SEARCH)
 
-    assert raised.value.wait_seconds == pytest.approx(600)
-    assert len(fake.api_requests) == 1
+    response = client.request(OFFRES_API, "GET", SEARCH)
+
+    # The caller was told the API's 600 s; the next worker waited out the 120 s hold
+    # (the policy's longest sleep), then went through.
+    assert raised.value.wait_seconds == 600
+    assert response.status == 200
+    assert clock.sleeps == [120.0]
+    assert len(fake.api_requests) == 2
 
 
 def test_429s_are_bounded_in_attempts_then_throttled(make_client, fake, clock):
@@ -461,3 +477,133 @@ def test_stats_count_requests_retries_waits_and_refreshes(make_client, fake):
         "token_requests": 2,
         "token_refreshes": 1,
     }
+
+
+def encoded(status: int, body: bytes, encoding: str) -> httpx.Response:
+    """An answer whose body claims ``encoding``, sent as is (httpx decodes on read)."""
+    return httpx.Response(
+        status, stream=httpx.ByteStream(body), headers={"Content-Encoding": encoding}
+    )
+
+
+@pytest.mark.parametrize(
+    ("lie", "reason"),
+    [
+        pytest.param(
+            encoded(200, b'{"resultats": []}', "gzip"),
+            "undecodable body (gzip)",
+            id="gzip",
+        ),
+        pytest.param(
+            encoded(200, b"not deflate", "deflate"),
+            "undecodable body (deflate)",
+            id="deflate",
+        ),
+        pytest.param(
+            httpx.Response(200, content=b"[" * 100_000 + b"]" * 100_000),
+            "JSON nested too deeply to read",
+            id="nested-100000-deep",
+        ),
+    ],
+)
+def test_undecodable_bodies_are_unreadable_and_retried(
+    make_client, fake, clock, caplog, lie, reason
+):
+    fake.api_script.extend([lie, ok()])
+
+    response = make_client().request(OFFRES_API, "GET", SEARCH)
+
+    assert response.data == {"resultats": []}
+    assert response.requests == 2
+    assert clock.sleeps == [1.0]
+    [retry] = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert retry.cause == reason
+
+
+def test_an_undecodable_body_that_persists_is_an_unexpected_response(make_client, fake):
+    fake.api_script.extend([encoded(200, b"{}", "gzip") for _ in range(6)])
+
+    with pytest.raises(errors.UnexpectedResponse) as raised:
+        make_client().request(OFFRES_API, "GET", SEARCH)
+
+    assert raised.value.retryable is True
+    assert "(undecodable body (gzip)) after 6 attempts" in str(raised.value)
+
+
+def test_an_undecodable_error_body_still_gives_the_status_its_meaning(
+    make_client, fake
+):
+    fake.api_script.append(encoded(403, b"plain", "gzip"))
+
+    with pytest.raises(errors.AccessDenied) as raised:
+        make_client().request(OFFRES_API, "GET", SEARCH)
+
+    assert raised.value.status == 403
+    assert len(fake.api_requests) == 1
+
+
+class Dribble(httpx.SyncByteStream):
+    """A body sent one byte at a time, each ``pause`` seconds after the last."""
+
+    def __init__(self, body: bytes, clock, pause: float) -> None:
+        self._body = body
+        self._clock = clock
+        self._pause = pause
+
+    def __iter__(self):
+        for byte in self._body:
+            self._clock.advance(self._pause)
+            yield bytes([byte])
+
+
+def dribbled(clock, pause: float) -> httpx.Response:
+    body = b'{"resultats": []}'
+    return httpx.Response(
+        200,
+        stream=Dribble(body, clock, pause),
+        headers={"Content-Length": str(len(body))},
+    )
+
+
+def test_a_body_dribbled_past_the_deadline_is_a_network_error(make_client, fake, clock):
+    fake.api_script.extend([dribbled(clock, 0.4) for _ in range(2)])
+    client = make_client(
+        deadline=2.0, retry=RetryPolicy(max_attempts=2, jitter=lambda: 1.0)
+    )
+    started = clock.now()
+
+    with pytest.raises(errors.NetworkError) as raised:
+        client.request(OFFRES_API, "GET", SEARCH)
+
+    # Each attempt gave up on the first byte past its 2 s (the answer came after
+    # 0.2 s, then a byte every 0.4 s), then one backoff second: 2.2 + 1.0 + 2.2 s in
+    # all, where the whole body would have taken 7 s per attempt.
+    assert raised.value.retryable is True
+    assert "(DeadlineExceeded) after 2 attempts" in str(raised.value)
+    assert len(fake.api_requests) == 2
+    assert clock.sleeps == [1.0]
+    assert clock.now() - started == pytest.approx(5.4)
+
+
+def test_the_calls_time_budget_also_ends_an_attempt(make_client, fake, clock):
+    fake.api_script.append(dribbled(clock, 0.4))
+    client = make_client(retry=RetryPolicy(max_elapsed=2.0, jitter=lambda: 1.0))
+    started = clock.now()
+
+    with pytest.raises(errors.NetworkError):
+        client.request(OFFRES_API, "GET", SEARCH)
+
+    # The default 60 s deadline would have let the 17 bytes (6.8 s) in; the call's
+    # 2 s did not.
+    assert len(fake.api_requests) == 1
+    assert clock.now() - started == pytest.approx(2.2)
+
+
+def test_a_slow_body_within_the_deadline_is_read(make_client, fake, clock):
+    fake.api_script.append(dribbled(clock, 0.4))
+
+    response = make_client(deadline=10.0).request(OFFRES_API, "GET", SEARCH)
+
+    assert response.data == {"resultats": []}
+    assert response.requests == 1
+    assert clock.sleeps == []

@@ -390,36 +390,125 @@ def test_offers_seen_in_two_slices_are_yielded_once(make_client, serve):
     assert report.duplicates == report.received - 1000 > 0
 
 
-def withdraw_after_probe(search: FakeSearch, count: int):
-    """A route that withdraws the ``count`` newest offers once the probe answered."""
+def withdraw_after_probe(search: FakeSearch, count: int, *, oldest: bool = False):
+    """A route that withdraws ``count`` offers once the first probe answered: the
+    newest (on the probe's page), or the oldest (on no page read yet)."""
 
     def route(request: httpx.Request) -> httpx.Response:
         answer = search(request)
         if len(search.ranges) == 1:
-            search.offers = search.offers[count:]
+            kept = len(search.offers) - count
+            search.offers = search.offers[:kept] if oldest else search.offers[count:]
         return answer
 
     return route
 
 
-def test_offers_withdrawn_mid_read_fail_the_read_with_where_and_how_many(
-    make_client, serve, fake
+def test_a_slice_whose_total_shrinks_mid_read_is_read_again_whole(
+    make_client, serve, fake, caplog
 ):
     fake.routes[SEARCH_ROUTE] = withdraw_after_probe(serve(spread(353)), 10)
+    api = OffresApi(make_client())
+
+    offers = read_all(api)
+
+    # The ten withdrawn offers came with the probe; the ten after them slid into the
+    # probe's range, so the second page announced 343 and skipped them. The slice was
+    # read again (probe and two pages), which found them.
+    assert len(offers) == 353 == len({o["id"] for o in offers})
+    report = api.last_report
+    assert (report.expected, report.unique, report.rereads) == (343, 353, 1)
+    assert report.requests == len(fake.api_requests) == 5
+    assert [r.message for r in caplog.records if r.levelname == "WARNING"] == [
+        "francetravail.total_changed slice=2026-03-10T00:00:00Z..2026-03-11T00:00:00Z "
+        "announced=353 seen=343"
+    ]
+    assert report.complete is True
+
+
+@pytest.mark.parametrize("workers", [1, 4])
+def test_a_slice_whose_total_grows_mid_read_is_read_again_whole(
+    make_client, serve, fake, workers
+):
+    search = serve(spread(200))
+    late = [offer(1000 + i, stamp(43_200.0 + i)) for i in range(200)]
+
+    def grow_after_probe(request: httpx.Request) -> httpx.Response:
+        answer = search(request)
+        if len(search.ranges) == 1:
+            search.offers = sorted(
+                search.offers + late, key=lambda o: o["dateCreation"], reverse=True
+            )
+        return answer
+
+    fake.routes[SEARCH_ROUTE] = grow_after_probe
+    api = OffresApi(make_client(max_concurrency=workers))
+
+    offers = read_all(api)
+
+    assert len(offers) == 400 == len({o["id"] for o in offers})
+    report = api.last_report
+    assert (report.expected, report.unique, report.rereads) == (400, 400, 1)
+    assert [r for r, _ in search.ranges] == [
+        "0-149",
+        "150-299",
+        "0-149",
+        "150-299",
+        "300-449",
+    ]
+    assert report.complete is True
+
+
+def test_a_total_that_keeps_changing_fails_as_a_retryable_coverage_error(
+    make_client, serve, fake
+):
+    search = serve(spread(400))
+
+    def first_page_says_200(request: httpx.Request) -> httpx.Response:
+        answer = search(request)
+        if request.url.params["range"] == "0-149":
+            answer.headers["Content-Range"] = "offres 0-149/200"
+        return answer
+
+    fake.routes[SEARCH_ROUTE] = first_page_says_200
     api = OffresApi(make_client())
 
     with pytest.raises(errors.CoverageError) as raised:
         read_all(api)
 
-    # The ten withdrawn offers came in the probe; the ten after them slid into the
-    # first page's range, already read, so the read never sees them.
+    assert raised.value.retryable is True
+    assert raised.value.missing == 200
+    assert str(raised.value) == (
+        "The search 2026-03-10T00:00:00Z..2026-03-11T00:00:00Z announced 200 offers, "
+        "then 400 on a later page, after 3 reads: offers are created or withdrawn "
+        "faster than it can be read; run the load again later."
+    )
+    assert [r for r, _ in search.ranges] == ["0-149", "150-299"] * 3
+    assert api.last_report.rereads == 2
+    assert api.last_report.complete is False
+
+
+def test_offers_withdrawn_between_a_split_and_its_slices_fail_the_read(
+    make_client, serve, fake
+):
+    fake.routes[SEARCH_ROUTE] = withdraw_after_probe(
+        serve(spread(400)), 10, oldest=True
+    )
+    api = OffresApi(make_client(), range_cap=300)
+
+    with pytest.raises(errors.CoverageError) as raised:
+        read_all(api)
+
+    # The window announced 400; its two slices, probed after ten old offers were
+    # withdrawn, announced 390 together.
     assert raised.value.missing == 10
     assert raised.value.retryable is True
     assert str(raised.value) == (
-        "Fetched 343 of the 353 offers announced for "
+        "Fetched 390 of the 400 offers announced for "
         "2026-03-10T00:00:00Z..2026-03-11T00:00:00Z: 10 are missing (10 of them in "
-        "2026-03-10T00:00:00Z..2026-03-11T00:00:00Z), more than the 1 tolerated; run "
-        "the load again, since offers withdrawn during a run are the usual cause."
+        "2026-03-10T00:00:00Z..2026-03-11T00:00:00Z (its slices)), more than the 2 "
+        "tolerated; run the load again, since offers withdrawn during a run are the "
+        "usual cause."
     )
     assert api.last_report.complete is False
 
@@ -427,12 +516,12 @@ def test_offers_withdrawn_mid_read_fail_the_read_with_where_and_how_many(
 def test_a_shortfall_within_the_tolerance_is_reported_not_raised(
     make_client, serve, fake
 ):
-    fake.routes[SEARCH_ROUTE] = withdraw_after_probe(serve(spread(353)), 1)
-    api = OffresApi(make_client(), tolerance=0.01)
+    fake.routes[SEARCH_ROUTE] = withdraw_after_probe(serve(spread(400)), 1, oldest=True)
+    api = OffresApi(make_client(), range_cap=300, tolerance=0.01)
 
     offers = read_all(api)
 
-    assert len(offers) == 353 - 1
+    assert len(offers) == 400 - 1
     assert (api.last_report.missing, api.last_report.complete) == (1, False)
 
 
@@ -455,10 +544,29 @@ def test_the_report_counts_offers_per_paris_day(make_client, serve):
         "offers_missing": 0,
         "leaf_windows_total": 2,
         "requests": 1,
+        "slices_read_again": 0,
         "leaf_windows": 1,
         "windows_split": 0,
         "complete": True,
     }
+
+
+def test_offers_dated_out_of_pythons_range_are_read_without_a_day(make_client, fake):
+    offers = [
+        offer(1, stamp(3600.0)),
+        offer(2, "9999-12-31T23:59:59Z"),
+        offer(3, "0001-01-01T00:00:00+01:00"),
+    ]
+    fake.routes[SEARCH_ROUTE] = lambda request: json_response(
+        200, {"resultats": offers}, **{"Content-Range": "offres 0-2/3"}
+    )
+    api = OffresApi(make_client())
+
+    read = read_all(api)
+
+    assert [o["id"] for o in read] == ["0000001", "0000002", "0000003"]
+    assert (api.last_report.unique, api.last_report.complete) == (3, True)
+    assert api.last_report.unique_in(date(2026, 3, 10)) == 1
 
 
 def test_pages_are_fetched_concurrently_with_the_same_result(make_client, serve):

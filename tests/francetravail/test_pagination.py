@@ -196,3 +196,27 @@ def test_a_body_without_offers_is_an_error():
 
     with pytest.raises(errors.UnexpectedResponse):
         read_page(PageRange(0, 149), answer, "Offres")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param("offres 0-149/" + "9" * 100_000, id="huge-total"),
+        pytest.param("offres 0-149/353 " + "x" * 100_000, id="flood"),
+    ],
+)
+def test_a_flooded_content_range_is_quoted_briefly(header):
+    answer = ApiResponse(206, httpx.Headers({"Content-Range": header}), {}, 1)
+
+    with pytest.raises(errors.UnexpectedResponse) as raised:
+        read_page(PageRange(0, 149), answer, "Offres d'emploi v2")
+
+    said = str(raised.value)
+    assert len(said) < 300
+    assert "unreadable Content-Range 'offres 0-149/" in said
+    assert "…" in said
+
+
+def test_content_range_numbers_are_ascii_digits_only():
+    with pytest.raises(ValueError):
+        parse_content_range("offres 0-149/\u0664\u0660\u0660")  # Arabic-Indic 400

@@ -10,9 +10,11 @@ import threading
 import uuid
 from itertools import pairwise
 
+import httpx
 import pytest
 
 from pipelines.francetravail import (
+    OFFRES_API,
     FileBucketStore,
     MemoryBucketStore,
     RateLimiter,
@@ -20,12 +22,13 @@ from pipelines.francetravail import (
     bucket_store_from_url,
     errors,
 )
-from pipelines.francetravail.ratelimit import bucket_key
+from pipelines.francetravail.ratelimit import MIN_REQUESTS_PER_SECOND, bucket_key
 
-from .francetravail_fakes import CLIENT_ID, FakeClock
+from .francetravail_fakes import CLIENT_ID, FakeClock, json_response
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 INTERVAL = 1.02 / 10  # 10 requests in every window of 1.02 s
+LIMIT = 1000.0  # the longest wait a caller of the stores accepts, unless said otherwise
 
 
 def test_store_keys_hash_the_client_id():
@@ -50,26 +53,26 @@ def at(instant: float):
 
 
 def test_slots_follow_each_other_one_interval_apart(store):
-    waits = [store.reserve("k", 0.25, now=at(100.0)) for _ in range(4)]
+    waits = [store.reserve("k", 0.25, LIMIT, now=at(100.0)) for _ in range(4)]
 
     assert waits == [0.0, 0.25, 0.5, 0.75]
 
 
 def test_a_free_slot_in_the_past_is_taken_now(store):
-    store.reserve("k", 0.25, now=at(100.0))
+    store.reserve("k", 0.25, LIMIT, now=at(100.0))
 
-    assert store.reserve("k", 0.25, now=at(200.0)) == 0.0
-    assert store.reserve("k", 0.25, now=at(200.0)) == 0.25
+    assert store.reserve("k", 0.25, LIMIT, now=at(200.0)) == 0.0
+    assert store.reserve("k", 0.25, LIMIT, now=at(200.0)) == 0.25
 
 
 def test_a_hold_pushes_every_later_slot(store):
-    store.reserve("k", 0.25, now=at(100.0))
+    store.reserve("k", 0.25, LIMIT, now=at(100.0))
 
     store.hold("k", 3.0, now=at(100.0))
 
     assert store.held_for("k", now=at(101.0)) == 2.0
-    assert store.reserve("k", 0.25, now=at(101.0)) == 2.0
-    assert store.reserve("k", 0.25, now=at(101.0)) == 2.25
+    assert store.reserve("k", 0.25, LIMIT, now=at(101.0)) == 2.0
+    assert store.reserve("k", 0.25, LIMIT, now=at(101.0)) == 2.25
     assert store.held_for("k", now=at(104.0)) == -1.0
 
 
@@ -83,16 +86,16 @@ def test_admission_lets_count_departures_leave_per_window(store):
 
 
 def test_budgets_do_not_share_slots(store):
-    store.reserve("offres", 1.0, now=at(100.0))
+    store.reserve("offres", 1.0, LIMIT, now=at(100.0))
 
-    assert store.reserve("rome", 1.0, now=at(100.0)) == 0.0
+    assert store.reserve("rome", 1.0, LIMIT, now=at(100.0)) == 0.0
 
 
 def test_file_budgets_are_private_files_named_by_key(tmp_path):
     store = FileBucketStore(tmp_path / "budget")
     key = bucket_key(CLIENT_ID, "offresdemploi")
 
-    store.reserve(key, 0.5, now=at(100.0))
+    store.reserve(key, 0.5, LIMIT, now=at(100.0))
 
     path = tmp_path / "budget" / f"{key}.bucket"
     assert path.read_text() == "100.500000 0.000000"
@@ -106,12 +109,14 @@ def test_a_corrupt_budget_file_reads_as_free(tmp_path):
     store = FileBucketStore(tmp_path)
     (tmp_path / "k.bucket").write_text("garbage")
 
-    assert store.reserve("k", 0.5, now=at(100.0)) == 0.0
+    assert store.reserve("k", 0.5, LIMIT, now=at(100.0)) == 0.0
 
 
 def _reserve_many(directory: str, count: int, results) -> None:
     store = FileBucketStore(directory)
-    results.extend([store.reserve("shared", 0.1, now=at(1000.0)) for _ in range(count)])
+    results.extend(
+        [store.reserve("shared", 0.1, LIMIT, now=at(1000.0)) for _ in range(count)]
+    )
 
 
 def test_processes_sharing_a_file_budget_never_get_the_same_slot(tmp_path):
@@ -138,7 +143,7 @@ def test_threads_sharing_a_file_budget_never_get_the_same_slot(tmp_path):
 
     def reserve() -> None:
         for _ in range(20):
-            wait = store.reserve("shared", 0.1, now=at(1000.0))
+            wait = store.reserve("shared", 0.1, LIMIT, now=at(1000.0))
             with lock:
                 results.append(round(wait, 6))
 
@@ -167,7 +172,7 @@ def redis_store():
 
 
 def test_redis_slots_follow_each_other_on_the_servers_clock(redis_store):
-    waits = [redis_store.reserve("k", 1.0, now=at(0.0)) for _ in range(4)]
+    waits = [redis_store.reserve("k", 1.0, LIMIT, now=at(0.0)) for _ in range(4)]
 
     # Redis's own clock moves a little between calls: each wait is one interval
     # later, less the microseconds spent.
@@ -179,7 +184,9 @@ def test_redis_holds_push_the_next_slots(redis_store):
     redis_store.hold("k", 5.0, now=at(0.0))
 
     assert redis_store.held_for("k", now=at(0.0)) == pytest.approx(5.0, abs=0.05)
-    assert redis_store.reserve("k", 1.0, now=at(0.0)) == pytest.approx(5.0, abs=0.05)
+    assert redis_store.reserve("k", 1.0, LIMIT, now=at(0.0)) == pytest.approx(
+        5.0, abs=0.05
+    )
 
 
 def test_redis_admission_counts_departures_per_window(redis_store):
@@ -189,13 +196,34 @@ def test_redis_admission_counts_departures_per_window(redis_store):
     assert waits[3] == pytest.approx(5.0, abs=0.05)
 
 
+def test_redis_reserves_nothing_past_the_limit(redis_store):
+    redis_store.hold("k", 5.0, now=at(0.0))
+
+    refused = redis_store.reserve("k", 1.0, 2.0, now=at(0.0))
+    taken = redis_store.reserve("k", 1.0, 10.0, now=at(0.0))
+    next_one = redis_store.reserve("k", 1.0, 10.0, now=at(0.0))
+
+    assert [round(wait) for wait in (refused, taken, next_one)] == [5, 5, 6]
+
+
+def test_redis_forgets_instants_past_the_horizon(redis_store):
+    year_9999 = "253402300799"
+    key = redis_store._prefix + "k"
+    redis_store._redis.hset(key, mapping={"slot": year_9999, "held": year_9999})
+    redis_store._redis.lpush(key + ":departures", year_9999)
+
+    assert redis_store.held_for("k", now=at(0.0)) <= 0
+    assert redis_store.reserve("k", 1.0, 120.0, now=at(0.0)) == 0.0
+    assert redis_store.admit("k", 1, 1.0, now=at(0.0)) == 0.0
+
+
 def test_redis_threads_never_get_the_same_slot(redis_store):
     results: list[float] = []
     lock = threading.Lock()
 
     def reserve() -> None:
         for _ in range(10):
-            wait = redis_store.reserve("shared", 10.0, now=at(0.0))
+            wait = redis_store.reserve("shared", 10.0, LIMIT, now=at(0.0))
             with lock:
                 results.append(wait)
 
@@ -212,7 +240,7 @@ def test_an_unreachable_redis_is_a_retryable_error_without_the_password():
     store = RedisBucketStore("redis://:hunter2@127.0.0.1:1/0")
 
     with pytest.raises(errors.NetworkError) as raised:
-        store.reserve("k", 1.0, now=at(0.0))
+        store.reserve("k", 1.0, LIMIT, now=at(0.0))
 
     assert raised.value.retryable is True
     assert "hunter2" not in str(raised.value)
@@ -331,15 +359,52 @@ def test_a_request_that_left_late_delays_the_ones_a_window_later():
     )
 
 
-def test_a_slot_further_than_the_maximum_wait_raises_retry_later(clock):
-    limiter = make_limiter(clock, max_wait=120.0, api_title="Offres d'emploi v2")
-    limiter.hold(300.0)
+def test_a_slot_further_than_the_maximum_wait_raises_retry_later_reserving_nothing(
+    clock,
+):
+    store = MemoryBucketStore()
+    limiter = RateLimiter(store, "k", 1.0, clock, max_wait=120.0)
+    for _ in range(119):  # other workers queued 119 slots of 1.02 s: 121.38 s
+        store.reserve("k", 1.02, LIMIT, now=clock.now)
 
     with pytest.raises(errors.RetryLater) as raised:
         limiter.acquire()
+    with pytest.raises(errors.RetryLater) as again:
+        limiter.acquire()
 
-    assert raised.value.wait_seconds == 300.0
+    # Giving up left no slot behind: the next caller is told the same wait.
+    assert raised.value.wait_seconds == pytest.approx(121.38)
+    assert again.value.wait_seconds == pytest.approx(121.38)
     assert clock.sleeps == []
+
+
+def test_a_hold_lasts_no_longer_than_the_maximum_wait(clock):
+    limiter = make_limiter(clock, max_wait=120.0)
+
+    limiter.hold(1e9)
+    slept = limiter.acquire()
+
+    assert slept == 120.0
+    assert clock.sleeps == [120.0]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param("inf inf", id="infinite"),
+        pytest.param("1e308 0", id="slot-far-ahead"),
+        pytest.param("0 253402300799", id="hold-until-9999"),
+        pytest.param("0 0 1e300", id="departure-far-ahead"),
+    ],
+)
+def test_a_budget_file_with_instants_past_the_horizon_heals(tmp_path, content):
+    store = FileBucketStore(tmp_path)
+    (tmp_path / "k.bucket").write_text(content)
+
+    assert store.held_for("k", now=at(100.0)) <= 0
+    assert store.reserve("k", 0.5, 120.0, now=at(100.0)) == 0.0
+    assert store.admit("k", 10, 1.02, now=at(100.0)) == 0.0
+    assert (tmp_path / "k.bucket").read_text().split()[0] == "100.500000"
 
 
 BURST = "X-Ratelimit-Burst-Capacity-Clientidlimiter"
@@ -374,3 +439,90 @@ def test_no_calls_remaining_waits_for_one_to_refill(clock):
     limiter.acquire()
 
     assert clock.sleeps == [0.25]  # 1 / 4 requests/s
+
+
+@pytest.mark.parametrize(
+    "value", ["inf", "Infinity", "1e400", "nan", "-1", "0", "1e18", "ten"]
+)
+def test_quota_headers_that_are_not_sane_numbers_are_ignored_with_one_warning(
+    clock, caplog, value
+):
+    limiter = make_limiter(clock)
+
+    limiter.observe({REPLENISH: value})
+    limiter.observe({REPLENISH: value})
+    limiter.acquire()
+
+    assert limiter.requests_per_second == 10.0
+    assert limiter.interval == pytest.approx(INTERVAL)
+    ignored = [
+        r for r in caplog.records if r.event == "francetravail.ratelimit_header_ignored"
+    ]
+    assert [(r.header, r.value) for r in ignored] == [(REPLENISH, value)]
+
+
+def test_a_tiny_quota_is_raised_to_the_floor(clock):
+    limiter = make_limiter(clock)
+
+    limiter.observe({REPLENISH: "0.000001"})
+    limiter.acquire()
+    limiter.acquire()
+
+    assert limiter.requests_per_second == MIN_REQUESTS_PER_SECOND == 1.0
+    assert clock.sleeps == [pytest.approx(1.02)]
+
+
+@pytest.mark.parametrize("value", ["-inf", "nan", "none"])
+def test_a_remaining_count_that_is_not_a_number_holds_nothing(clock, value):
+    limiter = make_limiter(clock)
+    limiter.acquire()
+    clock.advance(1.0)
+
+    limiter.observe({"X-Ratelimit-Remaining-Clientidlimiter": value})
+    limiter.acquire()
+
+    assert clock.sleeps == []
+
+
+def answer_with(**headers: str):
+    """An API route answering an empty page with ``headers``."""
+    return lambda request: json_response(200, {"resultats": []}, **headers)
+
+
+def test_a_hostile_quota_seen_by_one_process_does_not_starve_another(
+    make_client, fake, clock, tmp_path
+):
+    fake.routes["/partenaire/"] = answer_with(**{REPLENISH: "0.000001"})
+    first = make_client(bucket_store=FileBucketStore(tmp_path))
+    for _ in range(3):
+        first.request(OFFRES_API, "GET", "offres/search")
+    fake.routes["/partenaire/"] = answer_with()
+    second = make_client(bucket_store=FileBucketStore(tmp_path))
+
+    second.request(OFFRES_API, "GET", "offres/search")
+
+    # The first process paced itself at the one-per-second floor (1.02 s apart, less
+    # the 0.2 s each answer took); its last slot was over when the second came, which
+    # went at once instead of waiting 11 days.
+    assert first.limiter(OFFRES_API).requests_per_second == 1.0
+    assert clock.sleeps == [pytest.approx(0.82)] * 2
+    assert len(fake.api_requests) == 4
+
+
+def test_a_far_future_retry_after_holds_another_process_only_the_maximum_wait(
+    make_client, fake, clock, tmp_path
+):
+    far = "Fri, 31 Dec 9999 23:59:59 GMT"
+    fake.api_script.append(httpx.Response(429, headers={"Retry-After": far}))
+    first = make_client(bucket_store=FileBucketStore(tmp_path))
+    with pytest.raises(errors.RetryLater) as raised:
+        first.request(OFFRES_API, "GET", "offres/search")
+    fake.routes["/partenaire/"] = answer_with()
+    second = make_client(bucket_store=FileBucketStore(tmp_path))
+
+    response = second.request(OFFRES_API, "GET", "offres/search")
+
+    assert raised.value.wait_seconds == pytest.approx(253402300799 - clock.now(), 1)
+    assert "asked to wait 251622300" in str(raised.value)
+    assert response.status == 200
+    assert clock.sleeps == [120.0]

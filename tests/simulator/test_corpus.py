@@ -25,11 +25,12 @@ def created(record) -> datetime:
     return datetime.fromtimestamp(record.created_ms / 1000, UTC)
 
 
-def test_default_days_are_the_60_up_to_today():
+def test_default_days_are_the_60_up_to_yesterday():
+    """Today is still in progress: a corpus holding it would serve future offers."""
     offers = corpus()
 
-    assert offers.first_day == date(2026, 9, 3)
-    assert offers.last_day == TODAY
+    assert offers.first_day == date(2026, 9, 2)
+    assert offers.last_day == TODAY - timedelta(days=1)
     assert len(offers.days) == 60
     assert offers.total == 60 * 300
 

@@ -16,7 +16,7 @@ from pipelines.warehouse.schema import metadata, offres
 
 from .snapshot import count
 
-HEAD = "0007"
+HEAD = "0009"
 
 # The columns of `offres` at revision 1.
 _REVISION_1_COLUMNS = [

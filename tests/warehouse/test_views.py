@@ -117,7 +117,9 @@ def _query(engine, sql: str) -> list[tuple]:
 
 def test_every_view_file_is_created() -> None:
     assert [view.name for view in load_views()] == [
+        "offres_competences_rome",
         "offres_durees_ouverture",
+        "offres_labonneboite",
         "offres_nouvelles_par_jour",
         "offres_ouvertes",
         "offres_salaires",
@@ -271,6 +273,8 @@ def test_upgrade_recreates_only_changed_views(engine, tmp_path) -> None:
     assert unchanged_run == []
     assert edited_run == ["offres_salaires"]
     assert names == {
+        "offres_competences_rome",
+        "offres_labonneboite",
         "offres_nouvelles_par_jour",
         "offres_ouvertes",
         "offres_salaires",
