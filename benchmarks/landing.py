@@ -466,8 +466,20 @@ def _count_children(url: str, prefix: str) -> int:
     return total
 
 
+def _import_before_the_clock(land) -> None:
+    """Import what a landing function needs, so that the clock and the CPU counts
+    start on a warm process."""
+    import sqlalchemy  # noqa: F401
+
+    import pipelines.warehouse  # noqa: F401
+
+    if land is land_with_pandas:
+        import pandas  # noqa: F401
+
+
 def _worker(land, url, offers, per_day, worker, workers, barrier, queue) -> None:
     days = _my_days(offers, per_day, worker, workers)
+    _import_before_the_clock(land)
     rss_start = _rss_mb()
     try:
         barrier.wait()
@@ -682,9 +694,18 @@ class _StageClock:
         self._restore.clear()
 
 
-def profile_stages(url: str, offers: int) -> list[tuple[str, float, float]]:
-    """Load one day of ``offers`` in this process (after a warm-up day) and return
-    (stage, Python µs per offer, server µs per offer) for each stage."""
+@dataclass
+class StageProfile:
+    """CPU per offer of each stage of one day's load, and where the wall time went."""
+
+    offers: int
+    cpu: list[tuple[str, float, float]]  # (stage, Python µs, server µs) per offer
+    wall: list[tuple[str, float]]  # (phase, µs) per offer
+
+
+def profile_stages(url: str, offers: int) -> StageProfile:
+    """Load one day of ``offers`` in this process, after a warm-up day, with every
+    stage timed."""
     from pipelines.warehouse import OffresLoader, create_engine, upgrade
     from pipelines.warehouse import apply as apply_module
     from pipelines.warehouse import staged as staged_module
@@ -714,27 +735,43 @@ def profile_stages(url: str, offers: int) -> list[tuple[str, float, float]]:
             for page in _pages(synthetic_offers(0, offers, offers), PAGE_SIZE):
                 loader.add(page)
             streamed = time.perf_counter()
+            loader.offers_staged  # noqa: B018 - waits for the batch being written
+            drained = time.perf_counter()
             loader.commit()
             finished = time.perf_counter()
     finally:
         clock.restore()
         engine.dispose()
 
-    rows = [
-        (label, clock.python[label] / offers * 1e6, clock.server[label] / offers * 1e6)
+    def per_offer(seconds: float) -> float:
+        return seconds / offers * 1e6
+
+    cpu = [
+        (label, per_offer(clock.python[label]), per_offer(clock.server[label]))
         for label in clock.python
         if clock.python[label] or clock.server[label]
     ]
-    rows.append(("wall: streaming pages", (streamed - started) / offers * 1e6, 0.0))
-    rows.append(("wall: final transaction", (finished - streamed) / offers * 1e6, 0.0))
-    return rows
+    wall = [
+        ("adding the pages", per_offer(streamed - started)),
+        ("waiting for the batch being written", per_offer(drained - streamed)),
+        ("commit: last batch and final transaction", per_offer(finished - drained)),
+    ]
+    return StageProfile(offers, cpu, wall)
 
 
-def _print_stages(target: str, offers: int, rows: list[tuple[str, float, float]]):
-    print(f"{target}: where the time goes, one day of {offers:,} offers (µs per offer)")
-    print(f"  {'stage':<40} {'Python':>8} {'server':>8}")
-    for label, python, server in rows:
-        print(f"  {label:<40} {python:>8.1f} {server:>8.1f}")
+def _print_stages(target: str, profile: StageProfile) -> None:
+    print(
+        f"{target}: where the time goes in one day of {profile.offers:,} offers "
+        "(µs per offer)"
+    )
+    print(f"  {'CPU by stage':<45} {'Python':>8} {'server':>8}")
+    for label, python, server in profile.cpu:
+        print(f"  {label:<45} {python:>8.1f} {server:>8.1f}")
+    print(f"  {'wall time by phase':<45} {'':>8} {'':>8}")
+    for label, seconds in profile.wall:
+        print(f"  {label:<45} {seconds:>8.1f}")
+    total = sum(seconds for _, seconds in profile.wall)
+    print(f"  {'total':<45} {total:>8.1f}   ({1e6 / total:,.0f} offers/s)")
     print()
 
 
@@ -816,7 +853,7 @@ def main(argv: list[str] | None = None) -> int:
         for target in args.targets:
             with _scratch(target, args) as url:
                 day = min(args.per_day, args.offers)
-                _print_stages(target, day, profile_stages(url, day))
+                _print_stages(target, profile_stages(url, day))
 
     _print(measures)
     return 0

@@ -8,6 +8,8 @@ any Dagster run on the machine:
     ftpipe sweep [--days 31]              refresh updated offers, close withdrawn ones
     ftpipe referentiels [NAME ...]        refresh the référentiels
     ftpipe estimate 2026-11-01 2026-11-30 what a backfill of those days would cost
+    ftpipe rome | agences | marche-travail    the other partner APIs
+    ftpipe labonneboite [DEPARTEMENT ...]     companies hiring, per département
     ftpipe upgrade                        create or upgrade the warehouse schema
 
 Progress goes to stderr; a summary table goes to stdout. The exit status is 0 on
@@ -17,6 +19,7 @@ success, 1 when a load failed, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import math
 import sys
@@ -25,7 +28,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
-from assets.loads import load_day, refresh_referentiels, sweep_stock
+from assets.departements import DEPARTEMENTS
+from assets.loads import (
+    load_day,
+    load_labonneboite_departement,
+    refresh_agences,
+    refresh_marche_travail,
+    refresh_referentiels,
+    refresh_rome_appellations,
+    refresh_rome_competences,
+    refresh_rome_contextes_travail,
+    refresh_rome_fiches_metiers,
+    refresh_rome_metiers,
+    sweep_stock,
+)
 from assets.resources import FranceTravailResource, WarehouseResource
 from pipelines import settings
 from pipelines.calendar import PARIS
@@ -92,6 +108,22 @@ def _parser() -> argparse.ArgumentParser:
     estimate.add_argument("first", type=_day)
     estimate.add_argument("last", type=_day)
     estimate.set_defaults(command=run_estimate)
+
+    rome = commands.add_parser("rome", help="refresh the ROME 4.0 tables")
+    rome.set_defaults(command=run_rome)
+    agences = commands.add_parser("agences", help="refresh the agencies")
+    agences.set_defaults(command=run_agences)
+    marche = commands.add_parser(
+        "marche-travail", help="refresh the Marché du travail indicators"
+    )
+    marche.set_defaults(command=run_marche_travail)
+    labonneboite = commands.add_parser(
+        "labonneboite", help="refresh La Bonne Boîte's companies per département"
+    )
+    labonneboite.add_argument(
+        "departements", nargs="*", metavar="DEPARTEMENT", help="default: all 101"
+    )
+    labonneboite.set_defaults(command=run_labonneboite)
 
     upgrade = commands.add_parser("upgrade", help="create or upgrade the schema")
     upgrade.set_defaults(command=run_upgrade)
@@ -242,6 +274,74 @@ def run_estimate(args: argparse.Namespace, config: settings.Settings) -> int:
         f"(parallel runs share the quota: more runs do not make it shorter)."
     )
     return 0
+
+
+def run_rome(args: argparse.Namespace, config: settings.Settings) -> int:
+    refreshes = {
+        "métiers": refresh_rome_metiers,
+        "appellations": refresh_rome_appellations,
+        "compétences": refresh_rome_competences,
+        "fiches métiers": refresh_rome_fiches_metiers,
+        "contextes de travail": refresh_rome_contextes_travail,
+    }
+    francetravail, warehouse = _resources(config)
+    rows = []
+    with francetravail.open_client() as client, warehouse.open_engine() as engine:
+        for name, refresh in refreshes.items():
+            print(f"ROME {name}...", file=sys.stderr)
+            rows.append((name, _summary(refresh(client, engine))))
+    _print_table(("ROME", "loaded"), rows)
+    return 0
+
+
+def run_agences(args: argparse.Namespace, config: settings.Settings) -> int:
+    francetravail, warehouse = _resources(config)
+    with francetravail.open_client() as client, warehouse.open_engine() as engine:
+        result = refresh_agences(client, engine, store_contacts=config.store_contacts)
+    _print_table(("agences", "loaded"), [("agences", _summary(result))])
+    return 0
+
+
+def run_marche_travail(args: argparse.Namespace, config: settings.Settings) -> int:
+    francetravail, warehouse = _resources(config)
+    with francetravail.open_client() as client, warehouse.open_engine() as engine:
+        load = refresh_marche_travail(client, engine, DEPARTEMENTS)
+    _print_table(
+        ("marché du travail", "loaded"),
+        [(f"{load.queries} queries", _summary(load.result))],
+    )
+    return 0
+
+
+def run_labonneboite(args: argparse.Namespace, config: settings.Settings) -> int:
+    departements = args.departements or list(DEPARTEMENTS)
+    unknown = sorted(set(departements) - set(DEPARTEMENTS))
+    if unknown:
+        print(f"ftpipe: unknown département(s): {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    francetravail, warehouse = _resources(config)
+    rows = []
+    with francetravail.open_client() as client, warehouse.open_engine() as engine:
+        for departement in departements:
+            load = load_labonneboite_departement(
+                client, engine, departement, store_contacts=config.store_contacts
+            )
+            rows.append((departement, len(load.rome_codes), _summary(load.result)))
+    _print_table(("département", "ROME codes", "loaded"), rows)
+    return 0
+
+
+def _summary(result: object) -> str:
+    """`field=value` for each count of a result (a dataclass or a number)."""
+    if isinstance(result, int):
+        return f"rows={result}"
+    if hasattr(result, "result"):
+        result = result.result
+    return " ".join(
+        f"{field.name}={getattr(result, field.name)}"
+        for field in dataclasses.fields(result)
+        if isinstance(getattr(result, field.name), int)
+    )
 
 
 def run_upgrade(args: argparse.Namespace, config: settings.Settings) -> int:

@@ -19,7 +19,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,12 +29,12 @@ import sqlalchemy as sa
 
 from pipelines import settings
 from pipelines.calendar import PARIS
+from pipelines.simulator.process import simulator_subprocess
 from pipelines.warehouse import create_engine
 
 DEMO_DATABASE_URL = "sqlite:///data/demo.db"
 SIMULATOR_CLIENT_ID = "simulator-client"
 SIMULATOR_CLIENT_SECRET = "simulator-secret"
-READY_TIMEOUT_SECONDS = 60
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,47 +70,16 @@ def main(argv: list[str] | None = None) -> int:
 @contextmanager
 def running_simulator(offers_per_day: int) -> Iterator[dict[str, str]]:
     """Start the simulator on a free port; yield the variables pointing at it."""
-    with tempfile.TemporaryDirectory() as scratch:
-        ready_file = Path(scratch, "ready")
-        command = [
-            sys.executable,
-            "-m",
-            "pipelines.simulator",
-            "--port",
-            "0",
-            "--offers-per-day",
-            str(offers_per_day),
-            "--ready-file",
-            str(ready_file),
-        ]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        try:
-            base_url = _wait_for_ready(process, ready_file)
-            print(f"France Travail API simulator listening on {base_url}")
-            yield {
-                settings.TOKEN_URL: (
-                    f"{base_url}/connexion/oauth2/access_token?realm=%2Fpartenaire"
-                ),
-                settings.API_URL: f"{base_url}/partenaire",
-                settings.CLIENT_ID: SIMULATOR_CLIENT_ID,
-                settings.CLIENT_SECRET: SIMULATOR_CLIENT_SECRET,
-            }
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-
-
-def _wait_for_ready(process: subprocess.Popen, ready_file: Path) -> str:
-    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(
-                f"the simulator exited early with code {process.returncode}"
-            )
-        if ready_file.exists() and ready_file.read_text().strip():
-            return ready_file.read_text().strip()
-        time.sleep(0.1)
-    raise SystemExit(f"the simulator did not start within {READY_TIMEOUT_SECONDS} s")
+    with simulator_subprocess("--offers-per-day", str(offers_per_day)) as base_url:
+        print(f"France Travail API simulator listening on {base_url}")
+        yield {
+            settings.TOKEN_URL: (
+                f"{base_url}/connexion/oauth2/access_token?realm=%2Fpartenaire"
+            ),
+            settings.API_URL: f"{base_url}/partenaire",
+            settings.CLIENT_ID: SIMULATOR_CLIENT_ID,
+            settings.CLIENT_SECRET: SIMULATOR_CLIENT_SECRET,
+        }
 
 
 def materialize(

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from pipelines.warehouse.api_items import bool_at, float_at, list_at, text_at
 from pipelines.warehouse.partner_schema import agences, agences_zones_competence
 from pipelines.warehouse.replace import keyed_by, replace_tables
+from pipelines.warehouse.storable import storable_json
 
 logger = logging.getLogger(__name__)
 
@@ -109,5 +110,5 @@ def _row(code: str, item: dict[str, Any]) -> dict[str, Any]:
         "departement": departement_of_commune(commune),
         "contact_telephone_public": text_at(item, "contact.telephonePublic"),
         "contact_email": text_at(item, "contact.email"),
-        "raw": item,
+        "raw": storable_json(item),
     }

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from pipelines.warehouse.storable import int32_or_none, storable_text
+
 _TRUE = frozenset({"true", "yes", "oui", "o", "1"})
 _FALSE = frozenset({"false", "no", "non", "n", "0"})
 
@@ -32,7 +34,7 @@ def text_at(item: Any, path: str) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return storable_text(str(value))
 
 
 def float_at(item: Any, path: str) -> float | None:
@@ -48,11 +50,12 @@ def float_at(item: Any, path: str) -> float | None:
 
 
 def int_at(item: Any, path: str) -> int | None:
-    """A whole number as an int; None for anything else, fractions included."""
+    """A whole number that an INTEGER column holds; None for anything else, fractions
+    included."""
     number = float_at(item, path)
     if number is None or not number.is_integer():
         return None
-    return int(number)
+    return int32_or_none(int(number))
 
 
 def bool_at(item: Any, path: str) -> bool | None:

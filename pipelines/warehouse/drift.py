@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines.warehouse.fields import KNOWN_PATHS
+from pipelines.warehouse.storable import storable_text
 
 
 @dataclass
@@ -70,7 +71,8 @@ class _Walker:
     def walk(self, value: dict[str, Any], found: set[str]) -> None:
         unknown = value.keys() - self.keys
         if unknown:
-            found.update(self.prefix + key for key in unknown)
+            # A key is reported in logs and run metadata: it must be storable text.
+            found.update(storable_text(self.prefix + str(key)) for key in unknown)
         for key, walker in self.objects:
             item = value.get(key)
             if item and isinstance(item, dict):

@@ -13,6 +13,7 @@ when it does not already have its column's Python type.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,8 +30,13 @@ from pipelines.warehouse.fields import (
     SCALAR_FIELDS,
     Kind,
 )
-from pipelines.warehouse.privacy import strip_personal_contact
+from pipelines.warehouse.privacy import (
+    has_other_contact,
+    strip_every_contact,
+    strip_personal_contact,
+)
 from pipelines.warehouse.salary import Salary, parse_salary
+from pipelines.warehouse.storable import int32_or_none, storable_json
 
 # Columns computed from the offer rather than read from one JSON field.
 DERIVED_COLUMNS: tuple[str, ...] = (
@@ -77,28 +83,36 @@ def _text(value: Any) -> str | None:
 
 
 def _float(value: Any) -> float | None:
+    """A finite number; NaN and the infinities, which no analyst wants to average,
+    are None (the raw JSON keeps them)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value.replace(",", "."))
-        except ValueError:
+    try:
+        if isinstance(value, float | int):
+            number = float(value)
+        elif isinstance(value, str):
+            number = float(value.replace(",", "."))
+        else:
             return None
-    return None
+    except (ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _int(value: Any) -> int | None:
+    """A whole number that an INTEGER column holds; None for anything else."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
+    if isinstance(value, float):
+        value = int(value) if value.is_integer() else None
+    elif isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            return None
+    elif not isinstance(value, int):
+        return None
+    return int32_or_none(value)
 
 
 def _bool(value: Any) -> bool | None:
@@ -127,11 +141,11 @@ _READERS: dict[Kind, Callable[[Any], Any]] = {
 }
 
 # Python types that pass through as they are; anything else goes through the reader.
-# Timestamps always need parsing, hence no pass-through type.
+# Timestamps always need parsing, and numbers a range check, hence no pass-through type.
 _PASS_THROUGH: dict[Kind, type | None] = {
     "text": str,
-    "float": float,
-    "int": int,
+    "float": None,
+    "int": None,
     "bool": bool,
     "datetime": None,
 }
@@ -186,9 +200,13 @@ class FlatOffer:
 
 def canonical_json(offer: dict[str, Any]) -> bytes:
     """The raw JSON as stored, in UTF-8: compact, keys sorted, so that equal offers
-    give equal bytes (SQLite compares the stored text to detect a change)."""
+    give equal bytes (SQLite compares the stored text to detect a change).
+
+    Raises:
+        UnicodeEncodeError: a string holds a lone surrogate (see `storable_json`).
+    """
     try:
-        return orjson.dumps(offer, option=orjson.OPT_SORT_KEYS)
+        raw = orjson.dumps(offer, option=orjson.OPT_SORT_KEYS)
     except orjson.JSONEncodeError:
         # orjson refuses integers beyond 64 bits, which the json module writes as
         # they are; the output is otherwise the same.
@@ -196,6 +214,9 @@ def canonical_json(offer: dict[str, Any]) -> bytes:
             offer, ensure_ascii=False, separators=(",", ":"), sort_keys=True
         )
         return text.encode()
+    # orjson hands over its output buffer with its spare capacity (some 14 KiB for a
+    # 2.5 KiB offer); a copy of the exact size is what a batch of offers should hold.
+    return bytes(memoryview(raw))
 
 
 def dump_json(offer: dict[str, Any]) -> str:
@@ -203,14 +224,22 @@ def dump_json(offer: dict[str, Any]) -> str:
     return canonical_json(offer).decode()
 
 
-def _without_nul(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, dict):
-        return {key: _without_nul(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_without_nul(item) for item in value]
-    return value
+def _storable_offer(offer: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """The offer and its canonical JSON, both free of what PostgreSQL refuses.
+
+    Nearly every offer is clean and is returned as it is; one holding a NUL character
+    or a lone surrogate is cleaned everywhere, keys included (see `storable_json`).
+    """
+    try:
+        raw = orjson.dumps(offer, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        # A lone surrogate or an integer beyond 64 bits: the slow path tells them apart.
+        pass
+    else:
+        if _ESCAPED_NUL not in raw:
+            return offer, bytes(memoryview(raw))
+    offer = storable_json(offer)
+    return offer, canonical_json(offer)
 
 
 def departement_of(libelle: str | None, commune: str | None) -> str | None:
@@ -290,29 +319,48 @@ def _children(
     )
 
 
+def _offer_id(offer: Any) -> str:
+    if not isinstance(offer, dict):
+        raise ValueError(
+            f"an offer must be a JSON object, not {type(offer).__name__}: "
+            f"{str(offer)[:80]!r}"
+        )
+    offre_id = offer.get("id")
+    if isinstance(offre_id, int) and not isinstance(offre_id, bool):
+        offre_id = str(offre_id)
+    if not isinstance(offre_id, str) or not offre_id.strip():
+        raise ValueError(
+            "an offer without an 'id' (a non-empty string) cannot be stored: "
+            f"got {offre_id!r}"
+        )
+    return offre_id
+
+
 def flatten_offer(offer: dict[str, Any], *, store_contacts: bool = False) -> FlatOffer:
     """Flatten one offer of the API into its rows.
 
-    Raises:
-        ValueError: the offer has no ``id``: nothing could ever identify its row.
-    """
-    offre_id = _text(offer.get("id"))
-    if not offre_id:
-        raise ValueError("an offer without an 'id' cannot be stored")
+    Odd values never fail the load: a value that its column cannot hold is NULL there
+    and kept in the raw JSON, and what PostgreSQL refuses in text is cleaned away.
 
+    Raises:
+        ValueError: the offer is not a JSON object, or has no usable ``id``: nothing
+            could ever identify its row.
+    """
+    _offer_id(offer)
     if not store_contacts:
         offer = strip_personal_contact(offer)
-    raw = canonical_json(offer)
-    if _ESCAPED_NUL in raw:
-        # The API has no use for a NUL character; it is dropped everywhere rather than
-        # failing the load.
-        offer = _without_nul(offer)
+    offer, raw = _storable_offer(offer)
+    if not store_contacts and has_other_contact(offer, raw):
+        offer = strip_every_contact(offer)
         raw = canonical_json(offer)
+    offre_id = _offer_id(offer)
 
     values = _scalar_values(offer)
     created: datetime | None = values[_DATE_CREATION]
     jour: date | None = paris_date(created) if created is not None else None
     salary: Salary | None = _parse_salary(values[_SALAIRE_LIBELLE])
+    if salary and not math.isfinite(salary.maximum):
+        salary = None
     values += (
         jour,
         departement_of(values[_LIEU_LIBELLE], values[_LIEU_COMMUNE]),

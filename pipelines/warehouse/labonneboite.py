@@ -18,6 +18,7 @@ from pipelines.warehouse.api_items import bool_at, float_at, int_at, text_at
 from pipelines.warehouse.engine import write_transaction
 from pipelines.warehouse.partner_schema import labonneboite_entreprises
 from pipelines.warehouse.schema import offres
+from pipelines.warehouse.storable import storable_json
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +169,6 @@ def _row(
         "hiring_potential": float_at(item, "hiring_potential"),
         "is_high_potential": bool_at(item, "is_high_potential"),
         "email": text_at(item, "email"),
-        "raw": item,
+        "raw": storable_json(item),
         "loaded_at": loaded_at,
     }

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from pipelines.warehouse.engine import write_transaction
 from pipelines.warehouse.schema import REFERENTIELS, referentiel_tables
+from pipelines.warehouse.storable import storable_text
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ def _value(item: dict[str, Any], path: str) -> str | None:
         value = value.get(key)
     if value is None or isinstance(value, dict | list):
         return None
-    return str(value)
+    return storable_text(str(value))
 
 
 def load_referentiel(engine: sa.Engine, name: str, items: list[dict[str, Any]]) -> int:

@@ -25,6 +25,7 @@ from pipelines.warehouse.partner_schema import (
     rome_metiers_contextes_travail,
 )
 from pipelines.warehouse.replace import keyed_by, replace_tables
+from pipelines.warehouse.storable import storable_json
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def load_rome_metiers(engine: sa.Engine, metiers: list[Item]) -> RomeMetiersResu
                 "grand_domaine_libelle": text_at(
                     item, "domaineProfessionnel.grandDomaine.libelle"
                 ),
-                "raw": item,
+                "raw": storable_json(item),
             }
         )
         for rang, contexte in enumerate(list_at(item, "contextesTravail"), start=1):
@@ -158,7 +159,7 @@ def load_rome_fiches_metiers(engine: sa.Engine, fiches: list[Item]) -> RomeFiche
                 "code": code,
                 "metier_code": text_at(fiche, "metier.code"),
                 "metier_libelle": text_at(fiche, "metier.libelle"),
-                "raw": fiche,
+                "raw": storable_json(fiche),
             }
         )
         for rang, row in enumerate(_fiche_competences(fiche), start=1):

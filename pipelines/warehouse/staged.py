@@ -33,7 +33,7 @@ from pipelines.warehouse.flatten import flatten_offer
 from pipelines.warehouse.staging import Batch, Staging
 
 # Offers flattened and held in memory before they are written to staging.
-DEFAULT_BATCH_SIZE = 2000
+DEFAULT_BATCH_SIZE = 8000
 
 
 class StagedLoad:
@@ -121,8 +121,9 @@ class StagedLoad:
         """Stage offers (a page, or any number); may be called any number of times."""
         staging = self._require_open()
         for offer in offers:
+            flat = flatten_offer(offer, store_contacts=self.store_contacts)
             collect_unknown_paths(offer, self.drift)
-            self._batch.add(flatten_offer(offer, store_contacts=self.store_contacts))
+            self._batch.add(flat)
             if len(self._batch) >= self.batch_size:
                 full, self._batch = self._batch, Batch(self._batch.next_seq)
                 self._hand_over(staging, full)

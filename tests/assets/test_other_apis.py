@@ -3,12 +3,8 @@ client, simulator and a real database."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -43,6 +39,7 @@ from pipelines.simulator import (
 )
 from pipelines.simulator.catalogue import ALL_API_NAMES, ALL_SCOPES
 from pipelines.simulator.labonneboite import LaBonneBoiteApi as SimulatedLaBonneBoite
+from pipelines.simulator.process import simulator_subprocess
 from pipelines.warehouse import create_engine, upgrade
 
 from .conftest import (
@@ -356,32 +353,9 @@ def test_a_refused_api_fails_only_its_own_assets(sqlite_url, account, failed, me
     }
 
 
-@contextmanager
-def simulator_process(tmp_path: Path, *options: str) -> Iterator[str]:
-    """The simulator's command line in a process of its own; yields its base URL.
-
-    Its event loop then stamps arrivals without sharing an interpreter with the
-    processes under test, as a real API server would.
-    """
-    ready = tmp_path / "simulator.url"
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "pipelines.simulator", "--port", "0"),
-            *("--ready-file", str(ready), *options),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        for _ in range(600):
-            if ready.exists() or process.poll() is not None:
-                break
-            time.sleep(0.05)
-        assert ready.exists(), process.stderr.read().decode() if process.stderr else ""
-        yield ready.read_text().strip()
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+def simulator_process(tmp_path: Path, *options: str):
+    """The simulator's command line in a process of its own; yields its base URL."""
+    return simulator_subprocess(*options, log=tmp_path / "simulator.log")
 
 
 # The client's default margin (2 % of a second) covers the milliseconds between a

@@ -27,6 +27,8 @@ from typing import Any, TypeVar
 
 import httpx
 
+from pipelines.simulator.process import simulator_subprocess
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 LOCAL_INSTANCE_CONFIG = REPO_ROOT / "dagster.local.yaml"
@@ -144,34 +146,8 @@ class Simulator:
 @contextmanager
 def running_simulator(scratch: Path, *arguments: str) -> Iterator[Simulator]:
     """``python -m pipelines.simulator`` on a free port, stopped when the block ends."""
-    ready_file = scratch / "simulator.url"
-    command = [
-        sys.executable,
-        "-m",
-        "pipelines.simulator",
-        "--port",
-        "0",
-        "--ready-file",
-        str(ready_file),
-        *arguments,
-    ]
-    process = _start(command, scratch / "simulator.log")
-    try:
-
-        def ready() -> str | None:
-            if process.poll() is not None:
-                raise AssertionError(
-                    f"the simulator exited with {process.returncode}: "
-                    + (scratch / "simulator.log").read_text()[-2000:]
-                )
-            if ready_file.exists():
-                return ready_file.read_text().strip() or None
-            return None
-
-        base_url = wait_for(ready, timeout=60, interval=0.1, what="simulator start")
+    with simulator_subprocess(*arguments, log=scratch / "simulator.log") as base_url:
         yield Simulator(base_url=base_url)
-    finally:
-        _stop(process, grace=15)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from math import ceil
@@ -45,6 +40,7 @@ from pipelines.simulator import (
     Spike,
     max_requests_in_window,
 )
+from pipelines.simulator.process import simulator_subprocess
 
 SEARCH_SAMPLE = "offres_search_206_appellation404278_2024-11-27_trimmed.json"
 CLIENT = Credentials("simulator-client", Secret("simulator-secret"))
@@ -254,30 +250,9 @@ def test_a_refused_api_fails_alone():
     assert {"code": "01", "libelle": "France"} in pays
 
 
-@contextmanager
-def simulator_process(tmp_path: Path, *options: str) -> Iterator[str]:
-    """The simulator's command line in a process of its own; yields its base URL.
-
-    Its clock and event loop then share nothing with the processes under test, as a
-    real API server would.
-    """
-    ready = tmp_path / "simulator.url"
-    command = [sys.executable, "-m", "pipelines.simulator", "--port", "0"]
-    process = subprocess.Popen(
-        [*command, "--ready-file", str(ready), *options],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        for _ in range(600):
-            if ready.exists() or process.poll() is not None:
-                break
-            time.sleep(0.05)
-        assert ready.exists(), process.stderr.read().decode() if process.stderr else ""
-        yield ready.read_text().strip()
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+def simulator_process(tmp_path: Path, *options: str):
+    """The simulator's command line in a process of its own; yields its base URL."""
+    return simulator_subprocess(*options, log=tmp_path / "simulator.log")
 
 
 def _load_in_a_process(base_url, budget_dir, day, start, results):

@@ -518,6 +518,8 @@ def test_views_join_open_offers_to_rome_and_labonneboite(engine) -> None:
         pytest.param(float_at, True, None, id="float-from-bool"),
         pytest.param(int_at, "6", 6, id="int-from-string"),
         pytest.param(int_at, 2.5, None, id="int-from-fraction"),
+        pytest.param(int_at, 2**31, None, id="int-beyond-an-integer-column"),
+        pytest.param(text_at, "a\x00b\ud800", "ab\ufffd", id="text-storable"),
         pytest.param(bool_at, "O", True, id="bool-oui"),
         pytest.param(bool_at, "false", False, id="bool-false"),
         pytest.param(bool_at, "peut-être", None, id="bool-unreadable"),

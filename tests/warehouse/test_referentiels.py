@@ -105,6 +105,19 @@ def test_reload_replaces_the_whole_table(engine) -> None:
     ]
 
 
+def test_text_postgresql_refuses_is_cleaned(engine) -> None:
+    loaded = load_referentiel(
+        engine,
+        "typesContrats",
+        [{"code": "CDI\x00", "libelle": "Contrat \ud800 à durée indéterminée"}],
+    )
+
+    assert loaded == 1
+    assert _rows(engine, "typesContrats") == [
+        ("CDI", "Contrat \ufffd à durée indéterminée")
+    ]
+
+
 def test_failed_reload_keeps_the_previous_content(engine, monkeypatch) -> None:
     load_referentiel(engine, "regions", [{"code": "11", "libelle": "Île-de-France"}])
     table = referentiel_tables["regions"]
