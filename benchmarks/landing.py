@@ -8,9 +8,10 @@ Offers have the shapes of the real samples (France Travail offers with contact a
 skills, partner offers, workplaces given as a région) and are spread over Paris days,
 one `OffresLoader` (one transaction) per day, added page by page as the client yields
 them. Every target runs in a process of its own, so each peak memory (RSS) is its own.
-The pandas baseline writes the same flattened rows (the `offres` row and the child
-rows) with ``DataFrame.to_sql`` into plain tables: appends only, no deduplication,
-history or privacy filtering, which is the least a loader must do.
+The pandas baseline, always in one process, writes the same flattened rows (the
+`offres` row and the child rows) with ``DataFrame.to_sql`` into plain tables: appends
+only, no deduplication, history or privacy filtering, which is the least a loader must
+do.
 
 The clock runs from the workers' common start to the last one's end and includes
 building the synthetic offers (printed first, a few µs per offer) as a stand-in for
@@ -841,9 +842,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     measures: list[Measure] = []
     for target, method, prototype in runs:
+        # to_sql appends from one process: two of them race to create the same table
+        # (PostgreSQL) or lock each other out of the file (SQLite).
+        workers = 1 if method == "DataFrame.to_sql" else args.workers
         with _scratch(target, args) as url:
             measure = run(
-                target, method, url, args.offers, args.per_day, args.workers, prototype
+                target, method, url, args.offers, args.per_day, workers, prototype
             )
         measures.append(measure)
         _print([measure])

@@ -41,7 +41,9 @@ def read_view(path: Path) -> View:
     description: list[str] = []
     lines = path.read_text(encoding="utf-8").splitlines()
     while lines and lines[0].startswith("--"):
-        description.append(lines.pop(0).removeprefix("--").strip())
+        line = lines.pop(0).removeprefix("--").strip()
+        if line:
+            description.append(line)
     select = "\n".join(lines).strip().rstrip(";")
     return View(name=path.stem, description=" ".join(description), select=select)
 

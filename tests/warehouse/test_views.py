@@ -212,13 +212,23 @@ def test_salaries_with_monthly_equivalents(warehouse) -> None:
     rows = _query(
         warehouse,
         "SELECT id, salaire_min, salaire_max, salaire_periode, salaire_mensuel_min, "
-        "salaire_mensuel_max, est_ouverte FROM offres_salaires ORDER BY id",
+        "salaire_mensuel_max, periode_plausible, est_ouverte FROM offres_salaires "
+        "ORDER BY id",
     )
 
     assert rows == [
-        ("184TRJB", 2500.0, 2800.0, "mensuel", 2500.0, 2800.0, 1),
-        ("B", 36000.0, 45000.0, "annuel", 3000.0, 3750.0, 0),
-        ("D", 12.0, 12.0, "horaire", pytest.approx(1820.04), pytest.approx(1820.04), 1),
+        ("184TRJB", 2500.0, 2800.0, "mensuel", 2500.0, 2800.0, 1, 1),
+        ("B", 36000.0, 45000.0, "annuel", 3000.0, 3750.0, 1, 0),
+        (
+            "D",
+            12.0,
+            12.0,
+            "horaire",
+            pytest.approx(1820.04),
+            pytest.approx(1820.04),
+            1,
+            1,
+        ),
         (
             "F",
             50000.0,
@@ -226,9 +236,38 @@ def test_salaries_with_monthly_equivalents(warehouse) -> None:
             "annuel",
             pytest.approx(4166.6667),
             pytest.approx(4166.6667),
+            1,
             0,
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    ("libelle", "declared", "monthly", "plausible"),
+    [
+        # A yearly amount typed under 'Mensuel', and a monthly one under 'Annuel'.
+        ("Mensuel de 40000 Euros sur 12 mois", (40000.0, "mensuel"), None, 0),
+        ("Annuel de 2000.0 Euros sur 12.0 mois", (2000.0, "annuel"), None, 0),
+        ("Horaire de 1800 Euros sur 12 mois", (1800.0, "horaire"), None, 0),
+        ("Cachet de 150 Euros", (150.0, "cachet"), None, 0),
+        ("Mensuel de 1800 Euros à 19000 Euros", (1800.0, "mensuel"), 1800.0, 1),
+    ],
+)
+def test_implausible_periods_keep_their_declared_figures_only(
+    engine, libelle, declared, monthly, plausible
+) -> None:
+    document = offer("G", "2026-03-02T12:00:00", salaire={"libelle": libelle})
+    with OffresLoader(engine, date(2026, 3, 2), now=LOADED) as loader:
+        loader.add([document])
+        loader.commit()
+
+    rows = _query(
+        engine,
+        "SELECT salaire_min, salaire_periode, salaire_mensuel_min, periode_plausible "
+        "FROM offres_salaires",
+    )
+
+    assert rows == [(*declared, monthly, plausible)]
 
 
 def test_how_long_offers_stay_open(warehouse) -> None:
@@ -260,7 +299,7 @@ def test_upgrade_recreates_only_changed_views(engine, tmp_path) -> None:
         )
     changed = tmp_path / "offres_salaires.sql"
     changed.write_text(
-        changed.read_text(encoding="utf-8") + "AND o.salaire_max > 0\n",
+        changed.read_text(encoding="utf-8") + "WHERE salaire_max > 0\n",
         encoding="utf-8",
     )
     (tmp_path / "offres_durees_ouverture.sql").unlink()
