@@ -16,13 +16,17 @@ import sqlalchemy as sa
 
 from pipelines.warehouse.api_items import bool_at, float_at, list_at, text_at
 from pipelines.warehouse.partner_schema import agences, agences_zones_competence
+from pipelines.warehouse.privacy import strip_keys_everywhere
 from pipelines.warehouse.replace import keyed_by, replace_tables
 from pipelines.warehouse.storable import storable_json
 
 logger = logging.getLogger(__name__)
 
-# The agency's own contact fields (inside its ``contact`` object).
-_CONTACT_KEYS = ("telephonePublic", "email")
+# The agency's contact fields (in its ``contact`` object), compared in lower case
+# wherever they sit in the item.
+_CONTACT_KEYS = frozenset(
+    {"telephonepublic", "telephone", "email", "courriel", "mail", "phone", "fax"}
+)
 
 
 @dataclass(frozen=True)
@@ -71,12 +75,9 @@ def load_agences(
 
 
 def strip_contacts(item: dict[str, Any]) -> dict[str, Any]:
-    """The agency without its phone number and e-mail; the caller's dict is kept."""
-    contact = item.get("contact")
-    if not isinstance(contact, dict) or not any(k in contact for k in _CONTACT_KEYS):
-        return item
-    kept = {key: value for key, value in contact.items() if key not in _CONTACT_KEYS}
-    return {**item, "contact": kept}
+    """The agency without its phone numbers and e-mail addresses, under any spelling
+    and at any depth; the caller's dict is kept."""
+    return strip_keys_everywhere(item, _CONTACT_KEYS)
 
 
 def departement_of_commune(commune: str | None) -> str | None:

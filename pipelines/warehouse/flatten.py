@@ -214,8 +214,6 @@ def canonical_json(offer: dict[str, Any]) -> bytes:
             offer, ensure_ascii=False, separators=(",", ":"), sort_keys=True
         )
         return text.encode()
-    # orjson hands over its output buffer with its spare capacity (some 14 KiB for a
-    # 2.5 KiB offer); a copy of the exact size is what a batch of offers should hold.
     return bytes(memoryview(raw))
 
 
@@ -224,22 +222,39 @@ def dump_json(offer: dict[str, Any]) -> str:
     return canonical_json(offer).decode()
 
 
-def _storable_offer(offer: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-    """The offer and its canonical JSON, both free of what PostgreSQL refuses.
-
-    Nearly every offer is clean and is returned as it is; one holding a NUL character
-    or a lone surrogate is cleaned everywhere, keys included (see `storable_json`).
-    """
+def _clean_json(offer: dict[str, Any]) -> bytes | None:
+    """The canonical JSON of an offer that holds nothing PostgreSQL refuses; None for
+    one that needs `storable_json` (or holds an integer beyond 64 bits)."""
     try:
         raw = orjson.dumps(offer, option=orjson.OPT_SORT_KEYS)
     except orjson.JSONEncodeError:
-        # A lone surrogate or an integer beyond 64 bits: the slow path tells them apart.
-        pass
-    else:
-        if _ESCAPED_NUL not in raw:
-            return offer, bytes(memoryview(raw))
-    offer = storable_json(offer)
-    return offer, canonical_json(offer)
+        return None
+    if _ESCAPED_NUL in raw:
+        return None
+    # orjson hands over its output buffer with its spare capacity (some 14 KiB for a
+    # 2.5 KiB offer); a copy of the exact size is what a batch of offers should hold.
+    return bytes(memoryview(raw))
+
+
+def _stored_form(
+    offer: dict[str, Any], store_contacts: bool
+) -> tuple[dict[str, Any], bytes]:
+    """The offer as it is stored, and its canonical JSON: free of what PostgreSQL
+    refuses and, unless contacts are to be stored, of personal contact details.
+
+    Nearly every offer takes the first two lines; the rest is for odd shapes.
+    """
+    stored = offer if store_contacts else strip_personal_contact(offer)
+    raw = _clean_json(stored)
+    if raw is None:
+        # Cleaned first, stripped then: a key such as "nom\x00" names a person too.
+        offer = storable_json(offer)
+        stored = offer if store_contacts else strip_personal_contact(offer)
+        raw = canonical_json(stored)
+    if not store_contacts and has_other_contact(stored, raw):
+        stored = strip_every_contact(stored)
+        raw = canonical_json(stored)
+    return stored, raw
 
 
 def departement_of(libelle: str | None, commune: str | None) -> str | None:
@@ -346,14 +361,15 @@ def flatten_offer(offer: dict[str, Any], *, store_contacts: bool = False) -> Fla
         ValueError: the offer is not a JSON object, or has no usable ``id``: nothing
             could ever identify its row.
     """
-    _offer_id(offer)
-    if not store_contacts:
-        offer = strip_personal_contact(offer)
-    offer, raw = _storable_offer(offer)
-    if not store_contacts and has_other_contact(offer, raw):
-        offer = strip_every_contact(offer)
-        raw = canonical_json(offer)
-    offre_id = _offer_id(offer)
+    received_id = _offer_id(offer)
+    try:
+        offer, raw = _stored_form(offer, store_contacts)
+    except (RecursionError, ValueError):  # ValueError: from storable_json, the same
+        raise ValueError(
+            f"offer {received_id!r} is nested several hundred levels deep and cannot "
+            "be stored"
+        ) from None
+    offre_id = _offer_id(offer)  # once more: cleaning may have changed it
 
     values = _scalar_values(offer)
     created: datetime | None = values[_DATE_CREATION]

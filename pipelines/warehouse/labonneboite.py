@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from pipelines.warehouse.api_items import bool_at, float_at, int_at, text_at
 from pipelines.warehouse.engine import write_transaction
 from pipelines.warehouse.partner_schema import labonneboite_entreprises
+from pipelines.warehouse.privacy import strip_keys_everywhere
 from pipelines.warehouse.schema import offres
 from pipelines.warehouse.storable import storable_json
 
@@ -25,8 +26,11 @@ logger = logging.getLogger(__name__)
 # An establishment's contact details. The v2 API serves ``email`` as "yes" or "no",
 # never an address: that flag is no personal data and is kept. An address or a phone
 # number (the v1 API served them) reaches the employer's contact and is stored only
-# when a load is asked to store contacts.
-_CONTACT_KEYS = ("email", "phone")
+# when a load is asked to store contacts. The keys are compared in lower case, wherever
+# they sit in the item.
+_CONTACT_KEYS = frozenset(
+    {"email", "phone", "mail", "telephone", "courriel", "portable"}
+)
 _NOT_CONTACT_VALUES = frozenset({"yes", "no"})
 
 
@@ -131,15 +135,13 @@ def load_labonneboite(
 
 
 def strip_contacts(item: dict[str, Any]) -> dict[str, Any]:
-    """The item without its contact details; the caller's dict is not modified."""
-    personal = [
-        key
-        for key in _CONTACT_KEYS
-        if key in item and str(item[key]).strip().lower() not in _NOT_CONTACT_VALUES
-    ]
-    if not personal:
-        return item
-    return {key: value for key, value in item.items() if key not in personal}
+    """The item without contact details, under any spelling and at any depth; the
+    caller's dict is not modified."""
+    return strip_keys_everywhere(
+        item,
+        _CONTACT_KEYS,
+        keep=lambda value: str(value).strip().lower() in _NOT_CONTACT_VALUES,
+    )
 
 
 def _row(

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 
 from pipelines.warehouse.engine import write_transaction
+from pipelines.warehouse.storable import storable_text
 
 
 def replace_tables(
@@ -36,5 +37,5 @@ def keyed_by(items: list[dict], key: str) -> tuple[dict[str, dict], int]:
         value = item.get(key) if isinstance(item, dict) else None
         if value is None or isinstance(value, dict | list):
             continue
-        kept[str(value)] = item
+        kept[storable_text(str(value))] = item
     return kept, len(items) - len(kept)

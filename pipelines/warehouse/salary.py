@@ -28,6 +28,11 @@ _SALARY = re.compile(
 )
 
 
+# The site writes sentences of some 60 characters; a longer text is no such sentence,
+# and the pattern's time grows with the square of a long run of spaces.
+_LONGEST = 200
+
+
 @dataclass(frozen=True)
 class Salary:
     """A parsed salary. A single amount ('de 50000 Euros') gives minimum = maximum."""
@@ -44,7 +49,7 @@ def _amount(text: str) -> float:
 
 def parse_salary(libelle: str | None) -> Salary | None:
     """Parse ``salaire.libelle``; None when it is absent or not in a known form."""
-    if not libelle:
+    if not libelle or len(libelle) > _LONGEST:
         return None
     match = _SALARY.match(libelle)
     if match is None:

@@ -3,13 +3,15 @@
 PostgreSQL refuses two things the JSON of an API can carry: the NUL character (in
 text and in jsonb) and lone UTF-16 surrogates (``"\\ud800"``, which no UTF-8 text can
 hold). Neither means anything in an offer, so a NUL is dropped and a lone surrogate
-becomes U+FFFD, the replacement character, in values and in keys alike. Numbers
-beyond the column types are the readers' business: they become NULL there, and the
-raw JSON keeps them as they came.
+becomes U+FFFD, the replacement character, in values and in keys alike. JSON has no
+NaN or infinity either (Python's json module reads them all the same): they become
+null. Numbers beyond the column types are the readers' business: they become NULL
+there, and the raw JSON keeps them as they came.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 # The integers a 32-bit INTEGER column holds, on PostgreSQL as on every other server.
@@ -28,15 +30,31 @@ def storable_text(text: str) -> str:
     return text
 
 
-def storable_json(value: Any) -> Any:
-    """A copy of a JSON value with `storable_text` applied to every key and string."""
+def _storable(value: Any) -> Any:
     if isinstance(value, str):
         return storable_text(value)
     if isinstance(value, dict):
-        return {storable_text(str(k)): storable_json(v) for k, v in value.items()}
+        return {storable_text(str(k)): _storable(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [storable_json(item) for item in value]
+        return [_storable(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return value
+
+
+def storable_json(value: Any) -> Any:
+    """A copy of a JSON value with `storable_text` applied to every key and string,
+    and null for NaN and the infinities.
+
+    Raises:
+        ValueError: the value is nested too deeply to walk (several hundred levels).
+    """
+    try:
+        return _storable(value)
+    except RecursionError:
+        raise ValueError(
+            "a JSON document nested several hundred levels deep cannot be stored"
+        ) from None
 
 
 def int32_or_none(value: int | None) -> int | None:

@@ -202,6 +202,19 @@ PERSON = {"nom": "Mme Jeanne Martin", "telephone": "01 23 45 67 89"}
             {"agence": {"contacts": [{"contact": dict(PERSON, role="RH")}]}},
             {"agence": {"contacts": [{"contact": {"role": "RH"}}]}},
         ),
+        # Keys that name a person once NUL characters and spaces are gone.
+        ({"contact": {"nom\x00": "Mme Jeanne Martin"}}, {"contact": {}}),
+        ({"contact\x00": PERSON}, {"contact": {}}),
+        (
+            {"contact": {" nom": "Jeanne", "telephone ": "01 23 45 67 89"}},
+            {"contact": {}},
+        ),
+        # Objects inside the contact, and a plural key.
+        (
+            {"contact": {"personne": PERSON, "urlPostulation": "u"}},
+            {"contact": {"personne": {}, "urlPostulation": "u"}},
+        ),
+        ({"contacts": [PERSON]}, {"contacts": [{}]}),
     ],
 )
 def test_personal_contact_details_are_stripped_whatever_their_shape(
@@ -224,3 +237,19 @@ def test_contact_details_of_any_shape_are_kept_on_request() -> None:
     document = {"id": "184AAAA", "entreprise": {"contact": PERSON}}
     flat = flatten_offer(document, store_contacts=True)
     assert b"01 23 45 67 89" in flat.row[-1]
+
+
+def test_an_offer_nested_too_deeply_fails_with_a_clear_error() -> None:
+    deep: dict = {}
+    for _ in range(5000):
+        deep = {"a": deep}
+
+    with pytest.raises(ValueError, match="'184AAAA' is nested several hundred levels"):
+        flatten_offer({"id": "184AAAA", "extra": deep})
+
+
+def test_a_salary_text_with_a_long_run_of_spaces_is_not_a_salary() -> None:
+    libelle = "Mensuel de 1" + " " * 40_000 + "x"
+    flat = flatten_offer(offer("184AAAA", CREATED, salaire={"libelle": libelle}))
+    assert _column(flat, "salaire_min") is None
+    assert _column(flat, "salaire_libelle") == libelle

@@ -536,3 +536,77 @@ def test_api_values_are_read_in_the_columns_type(reader, value, expected) -> Non
 )
 def test_departement_of_a_commune(commune, expected) -> None:
     assert departement_of_commune(commune) == expected
+
+
+# Odd items of the partner APIs ------------------------------------------------------
+
+
+def test_company_contacts_are_stripped_under_any_spelling_and_depth(engine) -> None:
+    items = [
+        company("1", "D1102", Phone="0240000000", EMAIL="rh@boulangerie.example"),
+        company("2", "D1102", contact={"Telephone": "0240000001", "nom": "M. Martin"}),
+        company("3", "D1102", **{"phone\x00": "0240000002", "email": "no"}),
+    ]
+
+    load_labonneboite(engine, "44", items, now=LOADED)
+
+    raw_text = repr(rows(engine, "SELECT raw FROM labonneboite_entreprises"))
+    for secret in ("024000000", "rh@boulangerie"):
+        assert secret not in raw_text
+    # The "no" flag of the v2 API is no address: it stays.
+    assert rows(engine, "SELECT siret, email FROM labonneboite_entreprises") == [
+        ("1", "no"),
+        ("2", "no"),
+        ("3", "no"),
+    ]
+
+
+def test_agency_contacts_are_stripped_under_any_spelling_and_in_lists(engine) -> None:
+    listed = agency("COR0001", "2A004", ["2A004"])
+    listed["contact"] = [{"TelephonePublic": "39 49", "Email": "a@example.org"}]
+    nested = agency("REU0001", "97411", ["97411"])
+    nested["accueil"] = {"referent": {"telephone": "0262000000"}}
+
+    load_agences(engine, [listed, nested])
+
+    raw_text = repr(rows(engine, "SELECT raw FROM agences"))
+    for secret in ("39 49", "a@example.org", "0262000000"):
+        assert secret not in raw_text
+
+
+def test_values_no_column_or_json_can_hold_are_null(engine) -> None:
+    items = [
+        company("1", "D1102", hiring_potential=float("nan")),
+        company("2", "D1102", hiring_potential=10**400, headcount_min=2**40),
+    ]
+
+    load_labonneboite(engine, "44", items, now=LOADED)
+
+    stored = rows(
+        engine,
+        "SELECT siret, hiring_potential, headcount_min, raw "
+        "FROM labonneboite_entreprises ORDER BY siret",
+    )
+    raws = [raw if isinstance(raw, dict) else json.loads(raw) for *_, raw in stored]
+    assert [row[:3] for row in stored] == [("1", None, 3), ("2", None, None)]
+    assert raws[0]["hiring_potential"] is None  # NaN is no JSON: stored as null
+    assert raws[1]["hiring_potential"] == 10**400
+
+
+def test_codes_with_what_postgresql_refuses_are_cleaned(engine) -> None:
+    load_rome_metiers(engine, [metier("M\x001811", "M18", [])])
+    load_agences(engine, [agency("COR\ud8000001", "2A004", ["2A004"])])
+
+    assert rows(engine, "SELECT code FROM rome_metiers") == [("M1811",)]
+    assert rows(engine, "SELECT code FROM agences") == [("COR\ufffd0001",)]
+
+
+def test_an_item_nested_too_deeply_fails_with_a_clear_error(engine) -> None:
+    deep: dict = {}
+    for _ in range(5000):
+        deep = {"a": deep}
+
+    with pytest.raises(ValueError, match="nested several hundred levels deep"):
+        load_labonneboite(engine, "44", [company("1", "D1102", extra=deep)], now=LOADED)
+
+    assert count(engine, "labonneboite_entreprises") == 0
