@@ -1,5 +1,5 @@
 # Two commands matter on a fresh machine (see the README):
-#   make demo   load the last days of job offers from the simulator into data/francetravail.db
+#   make demo   load the last days of job offers from the simulator into data/demo.db
 #   make test   run the whole test suite (SQLite and PostgreSQL) and the linters
 # Everything runs inside .venv, created from the lock file by `make setup`.
 
@@ -7,6 +7,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
+# Ports of the Dagster UI and of `make simulator`: make ui UI_PORT=3100
+UI_PORT ?= 3000
+SIMULATOR_PORT ?= 8787
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # The demo keeps its runs and its warehouse apart from real ones.
 DEMO_DAGSTER_HOME := $(CURDIR)/.dagster_demo
@@ -31,7 +34,7 @@ demo: setup
 # The Dagster UI on the demo's runs and its warehouse (data/demo.db).
 demo-ui: setup
 	DAGSTER_HOME=$(DEMO_DAGSTER_HOME) DATABASE_URL=sqlite:///data/demo.db \
-		$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+		$(BIN)/dagster dev -h 127.0.0.1 -p $(UI_PORT)
 
 test: setup
 	$(BIN)/ruff check .
@@ -46,12 +49,13 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The Dagster UI on http://127.0.0.1:3000, with the runs of `make demo`.
+# The Dagster UI on http://127.0.0.1:$(UI_PORT), on the real runs and warehouse
+# (DAGSTER_HOME=.dagster_home, DATABASE_URL or data/francetravail.db).
 ui: setup
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000
+	$(BIN)/dagster dev -h 127.0.0.1 -p $(UI_PORT)
 
 simulator: setup
-	$(BIN)/ft-simulator --port 8787
+	$(BIN)/ft-simulator --port $(SIMULATOR_PORT)
 
 bench: bench-client bench-coverage bench-landing
 

@@ -44,9 +44,18 @@ class FranceTravailResource(ConfigurableResource):
     @contextmanager
     def open_client(self) -> Iterator[FranceTravailClient]:
         """A client for one step; its request budget is shared with every process."""
-        if not self.client_id or not self.client_secret:
+        missing = [
+            name
+            for name, value in (
+                (settings.CLIENT_ID, self.client_id),
+                (settings.CLIENT_SECRET, self.client_secret),
+            )
+            if not value
+        ]
+        if missing:
             raise errors.AuthenticationError(
-                f"{settings.CLIENT_ID} and {settings.CLIENT_SECRET} are not set: "
+                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+                "not set: "
                 "export the credentials of your francetravail.io application, or "
                 f"put them in {Path('.env').resolve()}, before loading from the API."
             )

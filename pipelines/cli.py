@@ -92,7 +92,10 @@ def _parser() -> argparse.ArgumentParser:
 
     sweep = commands.add_parser("sweep", help="re-read the open stock")
     sweep.add_argument(
-        "--days", type=int, default=31, help="creation days swept, ending yesterday"
+        "--days",
+        type=_positive,
+        default=31,
+        help="creation days swept, ending yesterday (default: 31)",
     )
     sweep.set_defaults(command=run_sweep)
 
@@ -421,9 +424,24 @@ def _day(text: str) -> date:
         ) from None
 
 
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days >= 1")
+    return number
+
+
 def _days(first: date, last: date) -> list[date]:
     if last < first:
-        raise SystemExit(f"ftpipe: the last day {last} comes before the first, {first}")
+        # An argument error, like a day in the future: exit status 2.
+        print(
+            f"ftpipe: the last day {last} comes before the first, {first}",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 

@@ -61,6 +61,11 @@ def describe_url(url: sa.URL) -> str:
 def check_supported(url: sa.URL) -> None:
     """Refuse, in one sentence, a database the warehouse does not support."""
     backend = url.get_backend_name()
+    if backend == "postgres":
+        raise WarehouseMisconfigured(
+            "DATABASE_URL starts with postgres://, which SQLAlchemy does not read: "
+            "write postgresql:// instead (postgresql://user@host/database)."
+        )
     if backend not in SUPPORTED_BACKENDS:
         raise WarehouseMisconfigured(
             f"DATABASE_URL names a {backend} database; the warehouse supports "
