@@ -24,7 +24,7 @@ import logging
 import math
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
@@ -241,9 +241,7 @@ def run_sweep(args: argparse.Namespace, config: settings.Settings) -> int:
 
 def run_referentiels(args: argparse.Namespace, config: settings.Settings) -> int:
     names = args.names or list(REFERENTIELS)
-    unknown = sorted(set(names) - set(REFERENTIELS))
-    if unknown:
-        print(f"ftpipe: unknown référentiel(s): {', '.join(unknown)}", file=sys.stderr)
+    if _unknown("référentiel", names, REFERENTIELS):
         return 2
     francetravail, warehouse = _resources(config)
     rows = []
@@ -318,9 +316,7 @@ def run_marche_travail(args: argparse.Namespace, config: settings.Settings) -> i
 
 def run_labonneboite(args: argparse.Namespace, config: settings.Settings) -> int:
     departements = args.departements or list(DEPARTEMENTS)
-    unknown = sorted(set(departements) - set(DEPARTEMENTS))
-    if unknown:
-        print(f"ftpipe: unknown département(s): {', '.join(unknown)}", file=sys.stderr)
+    if _unknown("département", departements, DEPARTEMENTS):
         return 2
     francetravail, warehouse = _resources(config)
     rows = []
@@ -422,6 +418,14 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a day written YYYY-MM-DD"
         ) from None
+
+
+def _unknown(kind: str, names: list[str], known: Iterable[str]) -> bool:
+    """Say which of ``names`` are not ``known``; True when there are any."""
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        print(f"ftpipe: unknown {kind}(s): {', '.join(unknown)}", file=sys.stderr)
+    return bool(unknown)
 
 
 def _positive(text: str) -> int:
