@@ -14,7 +14,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # The demo keeps its runs and its warehouse apart from real ones.
 DEMO_DAGSTER_HOME := $(CURDIR)/.dagster_demo
 
-.PHONY: setup demo demo-ui test lint format ui simulator bench bench-client bench-coverage bench-landing clean
+.PHONY: setup demo demo-ui test smoke lint format ui simulator bench bench-client bench-coverage bench-landing clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# Opt-in: one hour of yesterday's offers from the real API (credentials in .env).
+smoke: setup
+	FT_SMOKE_TEST=1 $(BIN)/pytest tests/smoke -rs
 
 lint: setup
 	$(BIN)/ruff check .
