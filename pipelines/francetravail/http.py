@@ -466,6 +466,7 @@ class FranceTravailClient:
         if throttled:
             # The quota is spent for every process of this client id: hold them all,
             # and let the limiter sleep this worker until the hold ends.
+            limiter.throttled()
             limiter.hold(wait)
         else:
             self._clock.sleep(wait)

@@ -21,7 +21,9 @@ stays at ``quota / (1 + margin)``.
 Stores: in memory (one process), files under an ``fcntl`` lock (every process of one
 host; the default) or Redis (every host). A 429 holds the shared budget for the wait it
 asked for, so every process backs off together instead of each one learning it on its
-own. Store keys are derived from a hash of the client id, never the id itself.
+own. An API that states no quota in its headers and still answers 429 grants less than
+the documented default: each such 429 also lowers the pace of the process by 30 %.
+Store keys are derived from a hash of the client id, never the id itself.
 
 What one answer can do to every process is bounded, since a single broken or hostile
 header would otherwise stop them all:
@@ -69,6 +71,8 @@ MAX_REQUESTS_PER_SECOND = 1000.0
 # longest sleep (minutes); an instant further ahead can only come from a corrupt store,
 # and is forgotten.
 HORIZON = 86_400.0
+# On a 429 from an API that states no quota, the pace is multiplied by this.
+SLOWDOWN = 0.7
 
 BURST_CAPACITY_HEADER = "X-Ratelimit-Burst-Capacity-Clientidlimiter"
 REMAINING_HEADER = "X-Ratelimit-Remaining-Clientidlimiter"
@@ -460,6 +464,9 @@ class RateLimiter:
         self._api_title = api_title
         self._lock = threading.Lock()
         self._ignored: set[str] = set()
+        # Whether the API has stated its quota in headers: then a 429 means someone
+        # else spends it, not that the quota followed is wrong.
+        self._stated = False
 
     def __repr__(self) -> str:
         return f"RateLimiter({self._key!r}, {self._rate:g}/s, store={self._store!r})"
@@ -552,25 +559,39 @@ class RateLimiter:
         quota = self._quota(headers, REPLENISH_RATE_HEADER)
         if quota is None:
             quota = self._quota(headers, BURST_CAPACITY_HEADER)
-        if quota is not None and quota != self._rate:
-            logger.info(
-                "francetravail.quota_changed api=%s from=%g to=%g",
-                self._api_title,
-                self._rate,
-                quota,
-                extra={
-                    "event": "francetravail.quota_changed",
-                    "api": self._api_title,
-                    "requests_per_second": quota,
-                },
-            )
-            self._rate = quota
+        if quota is not None:
+            self._stated = True
+            self._follow(quota)
 
         remaining = self._number(headers, REMAINING_HEADER)
         if remaining is not None and remaining <= 0:
             # The server's bucket is empty (someone else spends this quota too): give
             # it the time to refill one call before the next slot.
             self.hold(1.0 / self._rate)
+
+    def throttled(self) -> None:
+        """Take a 429 into account: when the API states no quota in its headers, the
+        one followed (the documented default) is more than the application's, and the
+        pace drops by `SLOWDOWN` (never under `MIN_REQUESTS_PER_SECOND`), so that a
+        run meets a few 429s rather than one every second."""
+        if not self._stated:
+            self._follow(max(MIN_REQUESTS_PER_SECOND, self._rate * SLOWDOWN))
+
+    def _follow(self, quota: float) -> None:
+        if quota == self._rate:
+            return
+        logger.info(
+            "francetravail.quota_changed api=%s from=%g to=%g",
+            self._api_title,
+            self._rate,
+            quota,
+            extra={
+                "event": "francetravail.quota_changed",
+                "api": self._api_title,
+                "requests_per_second": quota,
+            },
+        )
+        self._rate = quota
 
     def _quota(self, headers: Mapping[str, str], name: str) -> float | None:
         quota = self._number(headers, name)

@@ -146,6 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="how 429 answers write Retry-After (default seconds)",
     )
     parser.add_argument(
+        "--no-quota-headers",
+        dest="quota_headers",
+        action="store_false",
+        help="send no X-Ratelimit-* headers: the client must find the quota alone",
+    )
+    parser.add_argument(
         "--replay", type=Path, metavar="DIR", help="serve captured files"
     )
     parser.add_argument(
@@ -184,6 +190,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         range_max_start=args.range_max_start,
         final_page_status=args.final_page_status,
         retry_after_style=args.retry_after_style,
+        quota_headers=args.quota_headers,
         replay_dir=args.replay,
         samples_dir=args.samples,
     )

@@ -86,6 +86,8 @@ class SimulatorConfig:
         final_page_status: status of the last page of a multi-page result (200 or 206).
         retry_after_style: how 429 responses write ``Retry-After``: whole ``seconds``,
             an ``http-date``, or a decimal ``fraction`` of seconds.
+        quota_headers: send the ``X-Ratelimit-*`` headers (the real gateway does;
+            False plays a gateway that keeps its quota to itself).
         replay_dir: a directory of captured responses to serve byte for byte.
         samples_dir: a directory of captured responses whose référentiels (pays) are
             served instead of the built-in ones; defaults to ``replay_dir``.
@@ -106,6 +108,7 @@ class SimulatorConfig:
     range_max_start: int = 3000
     final_page_status: int = 206
     retry_after_style: str = "seconds"
+    quota_headers: bool = True
     replay_dir: Path | None = None
     samples_dir: Path | None = None
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)

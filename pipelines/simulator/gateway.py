@@ -30,7 +30,7 @@ from pipelines.simulator.catalogue import (
     api_for_path,
 )
 from pipelines.simulator.faults import Fault
-from pipelines.simulator.ratelimit import format_retry_after
+from pipelines.simulator.ratelimit import QuotaDecision, format_retry_after
 from pipelines.simulator.responses import dumps
 from pipelines.simulator.state import NO_RESPONSE, RequestRecord, SimulatorState
 
@@ -206,7 +206,7 @@ class Gateway:
             retry_after = format_retry_after(
                 decision.wait_seconds, self.state.config.retry_after_style, now
             )
-            headers = {**decision.headers(), "Retry-After": retry_after}
+            headers = {**self._quota_headers(decision), "Retry-After": retry_after}
             return _response(429, b"", "text/plain;charset=UTF-8", headers)
 
         account = self._accounts.get(grant.client_id)
@@ -217,8 +217,11 @@ class Gateway:
             response = _response(403)
         else:
             response = await self._run(scope, receive)
-        response.add_headers(decision.headers())
+        response.add_headers(self._quota_headers(decision))
         return response
+
+    def _quota_headers(self, decision: QuotaDecision) -> dict[str, str]:
+        return decision.headers() if self.state.config.quota_headers else {}
 
     async def _run(self, scope: Scope, receive: Receive) -> BufferedResponse:
         """Let the wrapped application answer, and keep its answer."""

@@ -526,3 +526,26 @@ def test_a_far_future_retry_after_holds_another_process_only_the_maximum_wait(
     assert "asked to wait 251622300" in str(raised.value)
     assert response.status == 200
     assert clock.sleeps == [120.0]
+
+
+def test_a_429_from_an_api_that_states_no_quota_lowers_the_pace(clock, caplog):
+    caplog.set_level("INFO")
+    limiter = make_limiter(clock)
+
+    rates = []
+    for _ in range(8):
+        limiter.throttled()
+        rates.append(limiter.requests_per_second)
+
+    assert rates == pytest.approx([7.0, 4.9, 3.43, 2.401, 1.6807, 1.17649, 1.0, 1.0])
+    changes = [r for r in caplog.records if r.event == "francetravail.quota_changed"]
+    assert [r.requests_per_second for r in changes][:2] == pytest.approx([7.0, 4.9])
+
+
+def test_a_429_from_an_api_that_states_its_quota_keeps_that_quota(clock):
+    limiter = make_limiter(clock)
+    limiter.observe({REPLENISH: "10"})
+
+    limiter.throttled()
+
+    assert limiter.requests_per_second == 10.0

@@ -370,3 +370,24 @@ def test_the_other_apis_answer_through_the_same_client(sim):
     assert len(metiers) > 10
     assert all(company["rome"] == code for company in companies)
     assert len(indicator["listeValeursParPeriode"]) == 1
+
+
+def test_a_quota_below_the_default_and_never_stated_is_found_in_a_few_429s():
+    day = TODAY - timedelta(days=2)
+    config = SimulatorConfig(
+        seed=3,
+        offers_per_day=100,
+        day_volumes={day: 6000},
+        quotas={"offresdemploi": 4},
+        quota_headers=False,
+    )
+    with SimulatorServer(config) as server, client_for(server) as client:
+        ids, _ = load_day(client, day)
+        statuses = [r.status for r in api_records(server)]
+        truth = sorted(server.state.ids_created_on(day))
+
+    assert sorted(ids) == truth
+    # 10/s (the documented default), then 7, 4.9 and 3.43 requests/s: three 429s at
+    # most, where keeping the default would meet one every other second.
+    assert 1 <= statuses.count(429) <= 3
+    assert len(statuses) - statuses.count(429) >= ceil(6000 / 150)
