@@ -94,6 +94,7 @@ def offres(
             "schema_drift": MetadataValue.json(sorted(result.drift)),
             **coverage_metadata(load.report),
             **request_metadata(stats),
+            "attempt": context.retry_number + 1,
             "database": warehouse.redacted_url(),
             "preview": MetadataValue.md(preview_markdown(load.preview)),
         },
@@ -169,6 +170,7 @@ def offres_stock(
             "closed_by_lookup": sweep.closed_by_lookup,
             **coverage_metadata(sweep.report),
             **request_metadata(stats),
+            "attempt": context.retry_number + 1,
         }
     )
 
@@ -188,6 +190,7 @@ def request_metadata(stats: dict) -> dict:
         "responses_429": int(stats["responses_429"]),
         "retries": int(stats["retries"]),
         "seconds_waited": round(stats["seconds_waited"], 3),
+        "seconds_paced": round(stats["seconds_paced"], 3),
         "token_refreshes": int(stats["token_refreshes"]),
     }
 

@@ -67,6 +67,10 @@ _ORIGINS = ["1", "2"]
 # How many times one slice is read again because its total changed under the read,
 # before the read gives up.
 MAX_REREADS = 2
+# The lowest last range start an API version is known to accept (older accounts cap
+# searches at 1,150 results: start <= 1000). A 400 on a range starting at or below it is
+# not a cap.
+SMALLEST_KNOWN_MAX_START = 1000
 
 logger = logging.getLogger(__name__)
 
@@ -114,10 +118,11 @@ class OffresApi:
                 OFFRES_API, "GET", SEARCH_PATH, params={**criteria, "range": page.param}
             )
         except errors.RequestRejected as error:
-            if error.status != 400 or page.first == 0:
+            if error.status != 400 or page.first <= SMALLEST_KNOWN_MAX_START:
                 raise
-            # Only the range differs from the first page, which the API accepted:
-            # the API caps searches lower than this client was told.
+            # Only the range differs from the first page, which the API accepted, and
+            # it starts past what every known API version accepts: the API caps
+            # searches lower than this client was told.
             raise errors.RequestRejected(
                 f"{OFFRES_API.title} refused range {page.param} ({error.message}): "
                 f"it caps a search below the configured {self.range_cap} offers, so "

@@ -73,6 +73,8 @@ MAX_REQUESTS_PER_SECOND = 1000.0
 HORIZON = 86_400.0
 # On a 429 from an API that states no quota, the pace is multiplied by this.
 SLOWDOWN = 0.7
+# A wait for a slot this long is logged: the run is not stuck, it waits its turn.
+LONG_WAIT = 5.0
 
 BURST_CAPACITY_HEADER = "X-Ratelimit-Burst-Capacity-Clientidlimiter"
 REMAINING_HEADER = "X-Ratelimit-Remaining-Clientidlimiter"
@@ -535,6 +537,19 @@ class RateLimiter:
             )
         if wait <= _EPSILON:
             return 0.0
+        if wait >= LONG_WAIT:
+            logger.warning(
+                "francetravail.budget_wait api=%s wait=%.3fs: the shared request "
+                "budget is held (a 429 asked every client to hold off) or other runs "
+                "use it",
+                self._api_title,
+                wait,
+                extra={
+                    "event": "francetravail.budget_wait",
+                    "api": self._api_title,
+                    "wait_seconds": round(wait, 6),
+                },
+            )
         self._clock.sleep(wait)
         return wait
 

@@ -53,6 +53,10 @@ def test_a_day_lands_exactly_its_offers_once(simulator, resources, database_url)
     assert metadata["rows_in_partition"] == 353
     # Three pages of the day plus the padding hour of the next day's offers.
     assert metadata["requests"] == 3
+    assert (metadata["responses_429"], metadata["retries"]) == (0, 0)
+    assert metadata["attempt"] == 1
+    # Three requests at 10/s: at most a few tenths of a second waiting for slots.
+    assert 0 <= metadata["seconds_paced"] < 1.0
     checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
     assert checks == {"ids_unique": True, "coverage": True}
 

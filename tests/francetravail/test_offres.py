@@ -176,6 +176,21 @@ def test_a_server_cap_lower_than_configured_fails_with_advice(make_client, serve
     assert "lower the range cap" in str(raised.value)
 
 
+def test_a_400_on_a_low_range_is_no_cap_and_says_what_the_api_said(
+    make_client, serve, fake
+):
+    serve(spread(400))
+    fake.api_script.extend(
+        [None, httpx.Response(400, json={"message": "Paramètre invalide"})]
+    )
+
+    with pytest.raises(errors.RequestRejected) as raised:
+        read_all(OffresApi(make_client()))
+
+    assert raised.value.message == "Paramètre invalide"
+    assert "range cap" not in str(raised.value)
+
+
 def test_an_older_cap_of_1150_is_honoured(make_client, serve):
     search = serve(spread(1150), max_start=1000)
     api = OffresApi(make_client(), range_cap=1150)

@@ -549,3 +549,17 @@ def test_a_429_from_an_api_that_states_its_quota_keeps_that_quota(clock):
     limiter.throttled()
 
     assert limiter.requests_per_second == 10.0
+
+
+def test_a_long_wait_for_the_budget_is_logged_a_short_one_is_not(clock, caplog):
+    limiter = make_limiter(clock)
+    limiter.acquire()
+
+    limiter.hold(1.0)
+    limiter.acquire()
+    limiter.hold(30.0)
+    limiter.acquire()
+
+    waits = [r for r in caplog.records if r.event == "francetravail.budget_wait"]
+    assert [r.wait_seconds for r in waits] == [30.0]
+    assert "shared request budget is held" in waits[0].getMessage()
