@@ -4,8 +4,12 @@ from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from assets.loads import refresh_agences
 from assets.offres import request_metadata
-from assets.outcomes import TRANSIENT_RETRY_POLICY, api_outcomes
-from assets.resources import FranceTravailResource, WarehouseResource
+from assets.outcomes import TRANSIENT_RETRY_POLICY
+from assets.resources import (
+    FranceTravailResource,
+    WarehouseResource,
+    client_and_engine,
+)
 
 AGENCES_GROUP = "agences"
 
@@ -29,11 +33,7 @@ def agences(
 
     API Référentiel des agences.
     """
-    with (
-        api_outcomes(),
-        francetravail.open_client() as client,
-        warehouse.open_engine() as engine,
-    ):
+    with client_and_engine(francetravail, warehouse) as (client, engine):
         result = refresh_agences(
             client, engine, store_contacts=warehouse.store_contacts
         )

@@ -25,8 +25,12 @@ from assets.loads import (
     load_labonneboite_departement,
 )
 from assets.offres import offres, request_metadata
-from assets.outcomes import TRANSIENT_RETRY_POLICY, api_outcomes
-from assets.resources import FranceTravailResource, WarehouseResource
+from assets.outcomes import TRANSIENT_RETRY_POLICY
+from assets.resources import (
+    FranceTravailResource,
+    WarehouseResource,
+    client_and_engine,
+)
 
 LABONNEBOITE_GROUP = "labonneboite"
 # Partitions talking to La Bonne Boîte at once take a slot of this pool each.
@@ -74,11 +78,7 @@ def labonneboite_entreprises(
     """
     departement = context.partition_key
 
-    with (
-        api_outcomes(),
-        francetravail.open_client() as client,
-        warehouse.open_engine() as engine,
-    ):
+    with client_and_engine(francetravail, warehouse) as (client, engine):
         load = load_labonneboite_departement(
             client,
             engine,

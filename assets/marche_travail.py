@@ -6,8 +6,12 @@ from dagster import AssetExecutionContext, MaterializeResult, asset
 from assets.departements import DEPARTEMENTS
 from assets.loads import MARCHE_TRAVAIL_INDICATEURS, refresh_marche_travail
 from assets.offres import request_metadata
-from assets.outcomes import TRANSIENT_RETRY_POLICY, api_outcomes
-from assets.resources import FranceTravailResource, WarehouseResource
+from assets.outcomes import TRANSIENT_RETRY_POLICY
+from assets.resources import (
+    FranceTravailResource,
+    WarehouseResource,
+    client_and_engine,
+)
 
 MARCHE_TRAVAIL_GROUP = "marche_travail"
 
@@ -39,11 +43,7 @@ def marche_travail_indicateurs(
 
     API Marché du travail.
     """
-    with (
-        api_outcomes(),
-        francetravail.open_client() as client,
-        warehouse.open_engine() as engine,
-    ):
+    with client_and_engine(francetravail, warehouse) as (client, engine):
         load = refresh_marche_travail(client, engine, DEPARTEMENTS)
         stats = client.stats.snapshot()
 

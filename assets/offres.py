@@ -15,9 +15,13 @@ from dagster import (
 )
 
 from assets.loads import DayLoad, load_day, sweep_stock
-from assets.outcomes import TRANSIENT_RETRY_POLICY, api_outcomes
+from assets.outcomes import TRANSIENT_RETRY_POLICY
 from assets.partitions import offres_days
-from assets.resources import FranceTravailResource, WarehouseResource
+from assets.resources import (
+    FranceTravailResource,
+    WarehouseResource,
+    client_and_engine,
+)
 from pipelines.calendar import PARIS, parse_api_datetime, parse_partition_key
 from pipelines.francetravail import CoverageReport
 
@@ -62,11 +66,7 @@ def offres(
     """
     day = parse_partition_key(context.partition_key)
 
-    with (
-        api_outcomes(),
-        francetravail.open_client() as client,
-        warehouse.open_engine() as engine,
-    ):
+    with client_and_engine(francetravail, warehouse) as (client, engine):
         load = load_day(
             client,
             engine,
@@ -133,11 +133,7 @@ def offres_stock(
     until = _paris_today() - timedelta(days=1)
     since = until - timedelta(days=config.days - 1)
 
-    with (
-        api_outcomes(),
-        francetravail.open_client() as client,
-        warehouse.open_engine() as engine,
-    ):
+    with client_and_engine(francetravail, warehouse) as (client, engine):
         sweep = sweep_stock(
             client,
             engine,

@@ -17,8 +17,12 @@ from dagster import (
 )
 
 from assets.loads import refresh_referentiels
-from assets.outcomes import TRANSIENT_RETRY_POLICY, api_outcomes
-from assets.resources import FranceTravailResource, WarehouseResource
+from assets.outcomes import TRANSIENT_RETRY_POLICY
+from assets.resources import (
+    FranceTravailResource,
+    WarehouseResource,
+    client_and_engine,
+)
 from pipelines.francetravail import REFERENTIELS
 
 REFERENTIELS_GROUP = "referentiels"
@@ -57,11 +61,7 @@ def referentiels(
     selected = [
         ASSET_NAMES[key.path[-1]] for key in sorted(context.selected_asset_keys)
     ]
-    with (
-        api_outcomes(),
-        francetravail.open_client() as client,
-        warehouse.open_engine() as engine,
-    ):
+    with client_and_engine(francetravail, warehouse) as (client, engine):
         for name, rows in refresh_referentiels(client, engine, selected):
             context.log.info("référentiel %s: %d rows", name, rows)
             yield MaterializeResult(

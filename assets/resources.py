@@ -12,6 +12,7 @@ from dagster import ConfigurableResource
 from sqlalchemy import make_url
 from sqlalchemy.engine import Engine
 
+from assets.outcomes import api_outcomes
 from pipelines import settings
 from pipelines.francetravail import (
     Credentials,
@@ -101,3 +102,17 @@ class WarehouseResource(ConfigurableResource):
         """The database URL for metadata and logs: no password, no query (drivers
         accept secrets there too), SQLite paths absolute."""
         return describe_url(make_url(self.database_url))
+
+
+@contextmanager
+def client_and_engine(
+    francetravail: FranceTravailResource, warehouse: WarehouseResource
+) -> Iterator[tuple[FranceTravailClient, Engine]]:
+    """A client and an engine for one step; what goes wrong inside the block becomes a
+    Dagster outcome (see `api_outcomes`)."""
+    with (
+        api_outcomes(),
+        francetravail.open_client() as client,
+        warehouse.open_engine() as engine,
+    ):
+        yield client, engine

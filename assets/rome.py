@@ -25,8 +25,12 @@ from assets.loads import (
     refresh_rome_metiers,
 )
 from assets.offres import request_metadata
-from assets.outcomes import TRANSIENT_RETRY_POLICY, api_outcomes
-from assets.resources import FranceTravailResource, WarehouseResource
+from assets.outcomes import TRANSIENT_RETRY_POLICY
+from assets.resources import (
+    FranceTravailResource,
+    WarehouseResource,
+    client_and_engine,
+)
 from pipelines.francetravail import FranceTravailClient
 
 ROME_GROUP = "rome"
@@ -40,11 +44,7 @@ def _refresh(
     refresh: Callable[..., _T],
 ) -> tuple[_T, dict]:
     """Run one refresh with a client and an engine; its result and request counts."""
-    with (
-        api_outcomes(),
-        francetravail.open_client() as client,
-        warehouse.open_engine() as engine,
-    ):
+    with client_and_engine(francetravail, warehouse) as (client, engine):
         result = refresh(client, engine)
         stats = _stats(client)
     return result, stats

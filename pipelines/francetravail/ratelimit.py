@@ -200,19 +200,12 @@ class _Budget:
         return cls(slot, held, departures)
 
 
-class MemoryBucketStore:
-    """Budgets kept in this process: right when one process talks to the API."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._budgets: dict[str, _Budget] = {}
-
-    def __repr__(self) -> str:
-        return "MemoryBucketStore()"
+class _BudgetStore:
+    """The store operations, each one `_update` of a `_Budget` done atomically by the
+    store that keeps it."""
 
     def _update(self, key: str, change: Callable[[_Budget], _T]) -> _T:
-        with self._lock:
-            return change(self._budgets.setdefault(key, _Budget()))
+        raise NotImplementedError
 
     def reserve(self, key: str, interval: float, limit: float, now: Now) -> float:
         return self._update(key, lambda b: b.reserve(interval, limit, now()))
@@ -227,7 +220,22 @@ class MemoryBucketStore:
         return self._update(key, lambda budget: budget.held_for(now()))
 
 
-class FileBucketStore:
+class MemoryBucketStore(_BudgetStore):
+    """Budgets kept in this process: right when one process talks to the API."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._budgets: dict[str, _Budget] = {}
+
+    def __repr__(self) -> str:
+        return "MemoryBucketStore()"
+
+    def _update(self, key: str, change: Callable[[_Budget], _T]) -> _T:
+        with self._lock:
+            return change(self._budgets.setdefault(key, _Budget()))
+
+
+class FileBucketStore(_BudgetStore):
     """Budgets kept in small files of one directory, shared by every local process.
 
     Each budget is one file holding epoch instants: the next free slot, the end of the
@@ -242,18 +250,6 @@ class FileBucketStore:
 
     def __repr__(self) -> str:
         return f"FileBucketStore({str(self.directory)!r})"
-
-    def reserve(self, key: str, interval: float, limit: float, now: Now) -> float:
-        return self._update(key, lambda b: b.reserve(interval, limit, now()))
-
-    def admit(self, key: str, count: int, window: float, now: Now) -> float:
-        return self._update(key, lambda budget: budget.admit(count, window, now()))
-
-    def hold(self, key: str, seconds: float, now: Now) -> None:
-        self._update(key, lambda budget: budget.hold(seconds, now()))
-
-    def held_for(self, key: str, now: Now) -> float:
-        return self._update(key, lambda budget: budget.held_for(now()))
 
     def _update(self, key: str, change: Callable[[_Budget], _T]) -> _T:
         fd = self._open(self.directory / f"{key}.bucket")

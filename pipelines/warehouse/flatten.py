@@ -198,6 +198,18 @@ class FlatOffer:
     children: tuple[list[tuple[Any, ...]], ...]
 
 
+def _orjson(offer: dict[str, Any]) -> bytes | None:
+    """The offer as compact JSON with sorted keys; None for what orjson refuses:
+    integers beyond 64 bits, lone surrogates, nesting past 255 levels."""
+    try:
+        raw = orjson.dumps(offer, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return None
+    # orjson hands over its output buffer with its spare capacity (some 14 KiB for a
+    # 2.5 KiB offer); a copy of the exact size is what a batch of offers should hold.
+    return bytes(memoryview(raw))
+
+
 def canonical_json(offer: dict[str, Any]) -> bytes:
     """The raw JSON as stored, in UTF-8: compact, keys sorted, so that equal offers
     give equal bytes (SQLite compares the stored text to detect a change).
@@ -205,16 +217,14 @@ def canonical_json(offer: dict[str, Any]) -> bytes:
     Raises:
         UnicodeEncodeError: a string holds a lone surrogate (see `storable_json`).
     """
-    try:
-        raw = orjson.dumps(offer, option=orjson.OPT_SORT_KEYS)
-    except orjson.JSONEncodeError:
-        # orjson refuses integers beyond 64 bits, which the json module writes as
-        # they are; the output is otherwise the same.
+    raw = _orjson(offer)
+    if raw is None:
+        # The json module writes what orjson refuses; the output is otherwise the same.
         text = json.dumps(
             offer, ensure_ascii=False, separators=(",", ":"), sort_keys=True
         )
         return text.encode()
-    return bytes(memoryview(raw))
+    return raw
 
 
 def dump_json(offer: dict[str, Any]) -> str:
@@ -224,16 +234,11 @@ def dump_json(offer: dict[str, Any]) -> str:
 
 def _clean_json(offer: dict[str, Any]) -> bytes | None:
     """The canonical JSON of an offer that holds nothing PostgreSQL refuses; None for
-    one that needs `storable_json` (or holds an integer beyond 64 bits)."""
-    try:
-        raw = orjson.dumps(offer, option=orjson.OPT_SORT_KEYS)
-    except orjson.JSONEncodeError:
+    one that needs `storable_json` (or holds what orjson refuses)."""
+    raw = _orjson(offer)
+    if raw is None or _ESCAPED_NUL in raw:
         return None
-    if _ESCAPED_NUL in raw:
-        return None
-    # orjson hands over its output buffer with its spare capacity (some 14 KiB for a
-    # 2.5 KiB offer); a copy of the exact size is what a batch of offers should hold.
-    return bytes(memoryview(raw))
+    return raw
 
 
 def _stored_form(

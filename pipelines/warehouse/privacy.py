@@ -21,7 +21,7 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from pipelines.warehouse.fields import PERSONAL_CONTACT_KEYS
-from pipelines.warehouse.storable import storable_text
+from pipelines.warehouse.storable import storable_text, walk_json
 
 _PERSONAL = frozenset(PERSONAL_CONTACT_KEYS)
 # A key that starts with "contact", in the lower-cased compact JSON of an offer.
@@ -37,17 +37,27 @@ def _is_contact_key(key: Any) -> bool:
     return normal_key(key).startswith("contact")
 
 
-def _without_personal(value: Any) -> Any:
-    """A contact value without personal fields, at any depth inside it."""
+def _never(value: Any) -> bool:
+    return False
+
+
+def _strip(value: Any, keys: Collection[str], keep: Callable[[Any], bool]) -> Any:
+    """A copy of ``value`` without the fields named in ``keys``, at any depth, but for
+    those whose value ``keep`` accepts."""
     if isinstance(value, dict):
         return {
-            key: _without_personal(item)
+            key: _strip(item, keys, keep)
             for key, item in value.items()
-            if normal_key(key) not in _PERSONAL
+            if normal_key(key) not in keys or keep(item)
         }
     if isinstance(value, list):
-        return [_without_personal(item) for item in value]
+        return [_strip(item, keys, keep) for item in value]
     return value
+
+
+def _without_personal(value: Any) -> Any:
+    """A contact value without personal fields, at any depth inside it."""
+    return _strip(value, _PERSONAL, _never)
 
 
 def strip_personal_contact(offer: dict[str, Any]) -> dict[str, Any]:
@@ -101,30 +111,13 @@ def strip_keys_everywhere(
     value: Any,
     keys: Collection[str],
     *,
-    keep: Callable[[Any], bool] = lambda item: False,
+    keep: Callable[[Any], bool] = _never,
 ) -> Any:
     """A copy of a JSON value without the fields named in ``keys`` (compared as
     `normal_key` does, lower case) at any depth, except those whose value ``keep``
     accepts.
 
     Raises:
-        ValueError: the value is nested too deeply to walk (several hundred levels).
+        ValueError: the value is nested too deeply to walk (see `walk_json`).
     """
-
-    def walk(item: Any) -> Any:
-        if isinstance(item, dict):
-            return {
-                key: walk(child)
-                for key, child in item.items()
-                if normal_key(key) not in keys or keep(child)
-            }
-        if isinstance(item, list):
-            return [walk(child) for child in item]
-        return item
-
-    try:
-        return walk(value)
-    except RecursionError:
-        raise ValueError(
-            "a JSON document nested several hundred levels deep cannot be stored"
-        ) from None
+    return walk_json(lambda item: _strip(item, keys, keep), value)

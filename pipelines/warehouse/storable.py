@@ -12,6 +12,7 @@ there, and the raw JSON keeps them as they came.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 # The integers a 32-bit INTEGER column holds, on PostgreSQL as on every other server.
@@ -42,19 +43,25 @@ def _storable(value: Any) -> Any:
     return value
 
 
-def storable_json(value: Any) -> Any:
-    """A copy of a JSON value with `storable_text` applied to every key and string,
-    and null for NaN and the infinities.
+def walk_json(walk: Callable[[Any], Any], value: Any) -> Any:
+    """``walk(value)`` for a recursive walk of a JSON value, with one clear error for
+    a value nested too deeply for Python's stack.
 
     Raises:
         ValueError: the value is nested too deeply to walk (several hundred levels).
     """
     try:
-        return _storable(value)
+        return walk(value)
     except RecursionError:
         raise ValueError(
             "a JSON document nested several hundred levels deep cannot be stored"
         ) from None
+
+
+def storable_json(value: Any) -> Any:
+    """A copy of a JSON value with `storable_text` applied to every key and string,
+    and null for NaN and the infinities (see `walk_json` for what it raises)."""
+    return walk_json(_storable, value)
 
 
 def int32_or_none(value: int | None) -> int | None:
