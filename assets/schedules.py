@@ -98,6 +98,18 @@ def labonneboite_weekly(context: ScheduleEvaluationContext) -> list[RunRequest]:
     ]
 
 
+def _paris_schedule(name: str, job, cron: str) -> ScheduleDefinition:
+    """A schedule of an asset job on Paris time, running as soon as the code location
+    loads."""
+    return ScheduleDefinition(
+        name=name,
+        job=job,
+        cron_schedule=cron,
+        execution_timezone=PARIS_TIMEZONE,
+        default_status=DefaultScheduleStatus.RUNNING,
+    )
+
+
 schedules = [
     build_schedule_from_partitioned_job(
         offres_job,
@@ -106,48 +118,12 @@ schedules = [
         minute_of_hour=30,
         default_status=DefaultScheduleStatus.RUNNING,
     ),
-    ScheduleDefinition(
-        name="offres_stock_nightly",
-        job=offres_stock_job,
-        cron_schedule="30 4 * * *",
-        execution_timezone=PARIS_TIMEZONE,
-        default_status=DefaultScheduleStatus.RUNNING,
-    ),
-    ScheduleDefinition(
-        name="referentiels_weekly",
-        job=referentiels_job,
-        cron_schedule="30 1 * * 1",
-        execution_timezone=PARIS_TIMEZONE,
-        default_status=DefaultScheduleStatus.RUNNING,
-    ),
-    ScheduleDefinition(
-        name="freshness_morning",
-        job=freshness_job,
-        cron_schedule="0 8 * * *",
-        execution_timezone=PARIS_TIMEZONE,
-        default_status=DefaultScheduleStatus.RUNNING,
-    ),
-    ScheduleDefinition(
-        name="rome_weekly",
-        job=rome_job,
-        cron_schedule="0 3 * * 0",
-        execution_timezone=PARIS_TIMEZONE,
-        default_status=DefaultScheduleStatus.RUNNING,
-    ),
-    ScheduleDefinition(
-        name="agences_weekly",
-        job=agences_job,
-        cron_schedule="45 1 * * 1",
-        execution_timezone=PARIS_TIMEZONE,
-        default_status=DefaultScheduleStatus.RUNNING,
-    ),
-    ScheduleDefinition(
-        name="marche_travail_weekly",
-        job=marche_travail_job,
-        cron_schedule="0 5 * * 1",
-        execution_timezone=PARIS_TIMEZONE,
-        default_status=DefaultScheduleStatus.RUNNING,
-    ),
+    _paris_schedule("offres_stock_nightly", offres_stock_job, "30 4 * * *"),
+    _paris_schedule("referentiels_weekly", referentiels_job, "30 1 * * 1"),
+    _paris_schedule("freshness_morning", freshness_job, "0 8 * * *"),
+    _paris_schedule("rome_weekly", rome_job, "0 3 * * 0"),
+    _paris_schedule("agences_weekly", agences_job, "45 1 * * 1"),
+    _paris_schedule("marche_travail_weekly", marche_travail_job, "0 5 * * 1"),
     labonneboite_weekly,
 ]
 jobs = [

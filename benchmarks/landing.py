@@ -46,6 +46,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from pipelines.warehouse.flatten import CHILD_TABLE_NAMES
+
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PAGE_SIZE = 150
 # Offers per DataFrame.to_sql call of the pandas baseline.
@@ -63,31 +65,12 @@ PROTOTYPES: dict[str, tuple[str, ...]] = {
     # No primary key on the child tables: no index entry per child row; joins from
     # `offres` to a child table hash it whole, and duplicates go unchecked.
     "children-without-key": tuple(
-        f"ALTER TABLE {name} DROP CONSTRAINT {name}_pkey"
-        for name in (
-            "offres_competences",
-            "offres_formations",
-            "offres_langues",
-            "offres_permis",
-            "offres_qualites_professionnelles",
-            "offres_partenaires",
-            "offres_salaire_complements",
-        )
+        f"ALTER TABLE {name} DROP CONSTRAINT {name}_pkey" for name in CHILD_TABLE_NAMES
     ),
     # No write-ahead log for the warehouse tables: a crash of the server empties them.
     "unlogged": tuple(
         f"ALTER TABLE {name} SET UNLOGGED"
-        for name in (
-            "offres_competences",
-            "offres_formations",
-            "offres_langues",
-            "offres_permis",
-            "offres_qualites_professionnelles",
-            "offres_partenaires",
-            "offres_salaire_complements",
-            "offres_history",
-            "offres",
-        )
+        for name in (*CHILD_TABLE_NAMES, "offres_history", "offres")
     ),
 }
 

@@ -74,41 +74,19 @@ def test_the_cli_lands_a_days_offers_once_and_a_rerun_changes_nothing(
     with SimulatorServer(config) as server:
         expected = sorted(server.state.corpus.ids_created_on(DAY))
 
-        first = materialize(
-            server,
-            database_url,
-            tmp_path,
-            "--select",
-            "offres",
-            "--partition",
-            "2026-10-14",
-        )
-        assert first.returncode == 0, first.stderr[-3000:]
-        assert offer_ids(database_url) == expected
-
-        second = materialize(
-            server,
-            database_url,
-            tmp_path,
-            "--select",
-            "offres",
-            "--partition",
-            "2026-10-14",
-        )
-        assert second.returncode == 0, second.stderr[-3000:]
-        assert offer_ids(database_url) == expected
-
-        empty = materialize(
-            server,
-            database_url,
-            tmp_path,
-            "--select",
-            "offres",
-            "--partition",
-            "2026-10-16",
-        )
-        assert empty.returncode == 0, empty.stderr[-3000:]
-        assert offer_ids(database_url) == expected
+        # The day, the same day again, then a day without offers.
+        for partition in ("2026-10-14", "2026-10-14", "2026-10-16"):
+            run = materialize(
+                server,
+                database_url,
+                tmp_path,
+                "--select",
+                "offres",
+                "--partition",
+                partition,
+            )
+            assert run.returncode == 0, run.stderr[-3000:]
+            assert offer_ids(database_url) == expected
 
     assert len(expected) == 412
     assert len(set(expected)) == 412
